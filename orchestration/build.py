@@ -1,0 +1,135 @@
+"""In-process execution of the build job with live progress and a closing summary."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+from dagster import DagsterEventType, DagsterInstance
+from rich.console import Console
+from rich.table import Table
+
+from orchestration import paths
+
+_SHOWN = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.STEP_SKIPPED,
+    DagsterEventType.ASSET_MATERIALIZATION,
+    DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+
+
+@dataclass
+class BuildSummary:
+    success: bool
+    run_id: str
+    materialized: dict[str, int | None] = field(default_factory=dict)  # asset -> rows
+    checks: list[tuple[str, str, bool, str]] = field(default_factory=list)  # asset, check, ok, sev
+    failures: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def print(self, console: Console, elapsed: float) -> None:
+        table = Table("asset", "rows", title="Materialized assets")
+        for key, rows in sorted(self.materialized.items()):
+            table.add_row(key, "" if rows is None else f"{rows:,}")
+        console.print(table)
+        passed = sum(ok for *_, ok, _ in self.checks)
+        failed = [c for c in self.checks if not c[2] and c[3] == "ERROR"]
+        warned = [c for c in self.checks if not c[2] and c[3] != "ERROR"]
+        console.print(
+            f"Checks: [green]{passed} passed[/], [yellow]{len(warned)} warned[/], "
+            f"[red]{len(failed)} failed[/]"
+        )
+        for asset, check, _, severity in failed + warned:
+            console.print(f"  {severity.lower()}: {asset} :: {check}")
+        for failure in self.failures:
+            console.print(f"[red]failed:[/] {failure}")
+        for name, path in self.outputs.items():
+            console.print(f"{name}: {path}")
+        verdict = "[green]build succeeded[/]" if self.success else "[red]build FAILED[/]"
+        console.print(f"{verdict} in {elapsed:.1f} s (run {self.run_id}; `dri ui` shows it)")
+
+
+def _follow(instance: DagsterInstance, run_id: str, console: Console, done: threading.Event):
+    """Print one line per step and materialization as the run's events arrive."""
+    cursor = -1
+    while True:
+        finished = done.is_set()
+        records = instance.get_records_for_run(run_id, cursor=str(cursor) if cursor >= 0 else None)
+        for record in records.records:
+            cursor = record.storage_id
+            event = record.event_log_entry.dagster_event
+            if event is None or event.event_type not in _SHOWN:
+                continue
+            console.print(f"  {_describe(event)}")
+        if finished and not records.has_more:
+            return
+        done.wait(0.3)
+
+
+def _describe(event) -> str:
+    kind = event.event_type
+    if kind == DagsterEventType.ASSET_MATERIALIZATION:
+        mat = event.event_specific_data.materialization
+        rows = mat.metadata.get("dagster/row_count")
+        suffix = f" ({rows.value:,} rows)" if rows is not None else ""
+        return f"[green]materialized[/] {mat.asset_key.to_user_string()}{suffix}"
+    if kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+        ev = event.event_specific_data
+        mark = "[green]pass[/]" if ev.passed else f"[red]{ev.severity.value.lower()}[/]"
+        return f"check {mark} {ev.asset_key.to_user_string()} :: {ev.check_name}"
+    label = {
+        DagsterEventType.STEP_START: "[cyan]start[/]",
+        DagsterEventType.STEP_SUCCESS: "[green]done[/]",
+        DagsterEventType.STEP_FAILURE: "[red]FAILED[/]",
+        DagsterEventType.STEP_SKIPPED: "[yellow]skipped[/]",
+    }[kind]
+    return f"{label} {event.step_key}"
+
+
+def run_build(instance: DagsterInstance, console: Console) -> BuildSummary:
+    """Run the build job in this process against `instance`; never raises on step failure."""
+    from orchestration.definitions import BUILD_JOB, build_definitions
+
+    job = build_definitions().resolve_job_def(BUILD_JOB)
+    run_id = str(uuid.uuid4())
+    console.print(f"[bold]Running {BUILD_JOB}[/] (run {run_id})")
+    done = threading.Event()
+    follower = threading.Thread(target=_follow, args=(instance, run_id, console, done))
+    follower.start()
+    try:
+        result = job.execute_in_process(
+            instance=instance,
+            run_id=run_id,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+    finally:
+        done.set()
+        follower.join()
+
+    summary = BuildSummary(success=result.success, run_id=run_id)
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.event_specific_data.materialization
+            rows = mat.metadata.get("dagster/row_count")
+            summary.materialized[mat.asset_key.to_user_string()] = (
+                int(rows.value) if rows is not None else None
+            )
+        elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            ev = event.event_specific_data
+            summary.checks.append(
+                (ev.asset_key.to_user_string(), ev.check_name, ev.passed, ev.severity.value)
+            )
+        elif event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            summary.failures.append(f"{event.step_key}: {error.message.strip() if error else ''}")
+    if result.success:
+        summary.outputs = {
+            "published warehouse": str(paths.published_db_path()),
+            "reports": str(paths.reports_dir()),
+        }
+    return summary

@@ -1,0 +1,44 @@
+"""The one Dagster code location of DRI Warehouse: assets, checks, resources, jobs."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import AssetSelection, Definitions, define_asset_job
+from dagster_dbt import DbtCliResource
+from dagster_duckdb import DuckDBResource
+
+from orchestration import paths
+from orchestration.assets import estimation, publish, raw, reports
+from orchestration.assets.dbt import dri_dbt_models
+from orchestration.dbt_project import DBT_PROJECT
+
+BUILD_JOB = "build_all"
+
+
+def build_definitions() -> Definitions:
+    """Resources are read from `orchestration.paths` at call time, so tests can point a
+    fresh Definitions at a temporary warehouse through the environment."""
+    work_db = paths.work_db_path()
+    work_db.parent.mkdir(parents=True, exist_ok=True)
+    # dbt runs as a subprocess and finds the same file through this variable (profiles.yml).
+    os.environ["DRI_DUCKDB_PATH"] = str(work_db)
+    return Definitions(
+        assets=[
+            raw.city_yearbook_values,
+            raw.patent_records,
+            dri_dbt_models,
+            estimation.benchmark_twfe,
+            reports.benchmark_twfe_report,
+            publish.published_warehouse,
+        ],
+        jobs=[define_asset_job(BUILD_JOB, selection=AssetSelection.all(),
+                               description="Landing -> raw -> dbt -> estimates -> reports -> publish")],
+        resources={
+            "duckdb": DuckDBResource(database=str(work_db)),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+        },
+    )
+
+
+defs = build_definitions()

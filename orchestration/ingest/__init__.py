@@ -1,0 +1,1 @@
+"""Pure readers and normalizers for landing files (no Dagster, no DuckDB)."""

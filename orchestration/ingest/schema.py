@@ -1,0 +1,46 @@
+"""Column contracts of the `raw` and `quality` tables the readers produce.
+
+The readers return pandas frames with exactly these columns, in this order; the
+Dagster raw assets write them to DuckDB unchanged, and the dbt sources
+(`dbt_project/models/staging/*/_*__sources.yml`) document the same columns.
+"""
+
+from __future__ import annotations
+
+# Provenance carried by every raw row: which file (path relative to the landing
+# zone), its sha256, and where in it the value was read.
+PROVENANCE = ["source_file", "source_sha256", "sheet", "source_row", "source_col"]
+
+# raw.city_yearbook_values — one row per printed cell (region x indicator x scope).
+CITY_YEARBOOK_VALUES = [
+    *PROVENANCE,
+    "year",            # INTEGER: the year the data refer to (from the table title)
+    "region_name",     # VARCHAR: region as printed down the side, e.g. 石家庄市
+    "indicator_name",  # VARCHAR: header text without the unit, e.g. 地区生产总值
+    "unit",            # VARCHAR: unit printed in the header, e.g. 万元
+    "scope",           # VARCHAR: 全市 (whole city) or 市辖区 (city proper)
+    "value_text",      # VARCHAR: the cell as printed
+    "value",           # DOUBLE: parsed number (NULL when the cell is a missing marker)
+]
+
+# raw.patents — one row per patent record of an extract.
+PATENTS = [
+    *PROVENANCE,
+    "application_number",  # VARCHAR
+    "application_date",    # DATE
+    "publication_date",    # DATE (NULL when the extract has none)
+    "patent_type",         # VARCHAR: 发明 / 实用新型 / 外观设计 as printed
+    "title",               # VARCHAR
+    "applicant",           # VARCHAR
+    "applicant_address",   # VARCHAR
+    "main_ipc",            # VARCHAR: main IPC code as printed
+    "ipc_codes",           # VARCHAR: all IPC codes as printed, one text field
+]
+
+# quality.quarantine — what could not be read, with the reason; nothing is dropped silently.
+QUARANTINE = [
+    *PROVENANCE,
+    "target_table",  # VARCHAR: raw table the value was meant for
+    "value_text",    # VARCHAR: the offending text (cell or row excerpt)
+    "reason",        # VARCHAR: why it was quarantined
+]

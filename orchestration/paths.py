@@ -1,0 +1,45 @@
+"""Where things live on disk. Every path can be moved with an environment variable,
+which is how tests build into a temporary warehouse without touching the real one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def warehouse_dir() -> Path:
+    return Path(os.environ.get("DRI_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"))
+
+
+def landing_dir() -> Path:
+    return warehouse_dir() / "landing"
+
+
+def archive_dir() -> Path:
+    return warehouse_dir() / "archive"
+
+
+def work_db_path() -> Path:
+    """The build's own DuckDB file; analysts never open it (DuckDB's file lock)."""
+    return Path(os.environ.get("DRI_DUCKDB_PATH", warehouse_dir() / "work" / "dri_build.duckdb"))
+
+
+def published_db_path() -> Path:
+    """The file analysts query; replaced atomically after a successful build."""
+    return warehouse_dir() / "dri.duckdb"
+
+
+def demo_truth_path() -> Path:
+    """True values of the synthetic demo world, kept outside the landing zone."""
+    return warehouse_dir() / "demo_truth.csv"
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get("DRI_REPORTS_DIR", PROJECT_ROOT / "reports"))
+
+
+def dagster_home() -> Path:
+    return Path(os.environ.get("DAGSTER_HOME", PROJECT_ROOT / ".dagster_home"))
