@@ -30,6 +30,10 @@ err = Console(stderr=True)
 def _use_dagster_home() -> Path:
     home = paths.dagster_home()
     home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        # No telemetry: the machines this runs on reach no network but package registries.
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -1,0 +1,112 @@
+"""The landing zone: find the files a data steward dropped, fingerprint and archive them.
+
+Layout: `<landing>/city_yearbook/...` (yearbook workbooks, `.xlsx`/`.xls`/`.csv`) and
+`<landing>/patents/...` (patent extracts, `.csv`/`.parquet`). A file's identity is its
+sha256, so re-dropping the same bytes under any name is recognizable, and the archive is
+content-addressed: `<archive>/<sha[:2]>/<sha>/<name>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Sub-folder of the landing zone (= kind) -> file suffixes the readers understand.
+KINDS: dict[str, frozenset[str]] = {
+    "city_yearbook": frozenset({".xlsx", ".xls", ".csv"}),
+    "patents": frozenset({".csv", ".parquet"}),
+}
+SIDECAR_SUFFIX = ".meta.yml"
+_CHUNK = 1 << 20
+
+
+class IngestError(ValueError):
+    """A landing file that cannot be read at all; the message names the file."""
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: Path  # absolute path in the landing zone
+    relpath: str  # path relative to the landing zone, '/'-separated (the provenance key)
+    kind: str  # "city_yearbook" or "patents"
+    sha256: str
+    size: int
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks so large extracts stay cheap on memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_candidate(path: Path, root: Path, suffixes: frozenset[str]) -> bool:
+    rel_parts = path.relative_to(root).parts
+    # Hidden files/folders and Excel's "~$book.xlsx" lock files are editor droppings,
+    # never data.
+    if any(part.startswith((".", "~$")) for part in rel_parts):
+        return False
+    if path.name.endswith(SIDECAR_SUFFIX):
+        return False
+    return path.is_file() and path.suffix.lower() in suffixes
+
+
+def discover(landing_dir: Path) -> list[LandingFile]:
+    """Every readable landing file under `landing_dir/<kind>/`, sorted by relative path."""
+    landing_dir = Path(landing_dir)
+    found: list[LandingFile] = []
+    for kind, suffixes in KINDS.items():
+        root = landing_dir / kind
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            if not _is_candidate(path, root, suffixes):
+                continue
+            found.append(LandingFile(
+                path=path.resolve(),
+                relpath=path.relative_to(landing_dir).as_posix(),
+                kind=kind,
+                sha256=sha256_of(path),
+                size=path.stat().st_size,
+            ))
+    return sorted(found, key=lambda f: f.relpath)
+
+
+def archive(file: LandingFile, archive_dir: Path) -> Path:
+    """Copy `file` to `archive_dir/<sha[:2]>/<sha>/<name>` and return that path.
+
+    Idempotent: an existing archive copy with the same content is left alone. An existing
+    copy with different content, or a landing file that changed since it was fingerprinted,
+    raises IngestError rather than putting bytes under a checksum that does not match them.
+    """
+    target = Path(archive_dir) / file.sha256[:2] / file.sha256 / file.path.name
+    if target.exists():
+        if sha256_of(target) != file.sha256:
+            raise IngestError(
+                f"{file.relpath}: archive copy {target} exists with different content; "
+                "refusing to overwrite it"
+            )
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Copy to a temporary name in the same folder and rename, so a crash never leaves a
+    # half-written file under the final name (which would then look archived).
+    fd, tmp_name = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out, open(file.path, "rb") as src:
+            shutil.copyfileobj(src, out, _CHUNK)
+        if sha256_of(tmp) != file.sha256:
+            raise IngestError(
+                f"{file.relpath}: file changed since it was fingerprinted "
+                f"(expected sha256 {file.sha256})"
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,62 @@
+"""Shared fixtures: a whole warehouse built once per session in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    root: Path
+    env: dict[str, str]
+    build_output: str
+
+    @property
+    def published(self) -> Path:
+        return self.root / "warehouse" / "dri.duckdb"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def truth(self) -> Path:
+        return self.root / "warehouse" / "demo_truth.csv"
+
+
+def warehouse_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DRI_WAREHOUSE_DIR": str(root / "warehouse"),
+        "DRI_REPORTS_DIR": str(root / "reports"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "GX_ANALYTICS_ENABLED": "false",
+    })
+    env.pop("DRI_DUCKDB_PATH", None)
+    return env
+
+
+def run_dri(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Warehouse:
+    """`dri build` on the default demo data (198 cities x 15 years), from an empty landing."""
+    root = tmp_path_factory.mktemp("dri")
+    env = warehouse_env(root)
+    proc = run_dri(env, "build")
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return Warehouse(root=root, env=env, build_output=proc.stdout)

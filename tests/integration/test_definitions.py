@@ -1,0 +1,62 @@
+"""The Definitions load, and the asset graph connects landing to report (checked on the graph)."""
+
+from __future__ import annotations
+
+import pytest
+from dagster import AssetKey
+
+from orchestration.definitions import BUILD_JOB, defs
+
+RAW_YEARBOOK = AssetKey(["raw", "city_yearbook_values"])
+RAW_PATENTS = AssetKey(["raw", "patents"])
+CITY_PANEL = AssetKey(["marts", "city_panel"])
+ESTIMATE = AssetKey(["estimates", "benchmark_twfe"])
+REPORT = AssetKey(["reports", "benchmark_twfe_report"])
+PUBLISH = AssetKey(["published_warehouse"])
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return defs.resolve_asset_graph()
+
+
+def test_job_and_resources_resolve() -> None:
+    assert defs.resolve_job_def(BUILD_JOB) is not None
+    assert set(defs.resources) >= {"duckdb", "dbt"}
+
+
+def test_expected_assets_exist(graph) -> None:
+    keys = set(graph.get_all_asset_keys())
+    assert {RAW_YEARBOOK, RAW_PATENTS, CITY_PANEL, ESTIMATE, REPORT, PUBLISH} <= keys
+    assert AssetKey(["staging", "stg_patents__patents"]) in keys
+    assert AssetKey(["ref", "ref_ipc_digital_core"]) in keys
+
+
+def test_dbt_staging_reads_the_raw_assets(graph) -> None:
+    stg_patents = graph.get(AssetKey(["staging", "stg_patents__patents"]))
+    stg_yearbook = graph.get(AssetKey(["staging", "stg_yearbook__city_yearbook_values"]))
+    assert RAW_PATENTS in stg_patents.parent_keys
+    assert RAW_YEARBOOK in stg_yearbook.parent_keys
+
+
+def test_lineage_runs_from_landing_to_publish(graph) -> None:
+    ancestors_of_panel = graph.get_ancestor_asset_keys(CITY_PANEL)
+    assert {RAW_YEARBOOK, RAW_PATENTS} <= ancestors_of_panel
+    assert CITY_PANEL in graph.get(ESTIMATE).parent_keys
+    assert ESTIMATE in graph.get(REPORT).parent_keys
+    assert {REPORT, ESTIMATE} <= graph.get(PUBLISH).parent_keys
+
+
+def test_every_asset_is_described_and_grouped(graph) -> None:
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_external:
+            continue
+        assert node.group_name, key
+        if key.path[0] in {"raw", "marts", "estimates", "reports"}:
+            assert node.description, key
+
+
+def test_dbt_tests_are_asset_checks(graph) -> None:
+    checks = {c.asset_key for c in graph.asset_check_keys}
+    assert CITY_PANEL in checks

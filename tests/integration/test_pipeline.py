@@ -1,0 +1,126 @@
+"""The whole pipeline on the default synthetic demo: landing -> raw -> dbt -> estimates ->
+reports -> published warehouse, checked against the generator's known truth."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import time
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from orchestration.ingest.demo_data import DEFAULT_CITIES, TRUE_TOTAL_EFFECT, YEARS
+from tests.conftest import ROOT, Warehouse, run_dri
+
+pytestmark = pytest.mark.integration
+
+
+def query(warehouse: Warehouse, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse.published), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_city_panel_has_every_city_year(built_warehouse: Warehouse) -> None:
+    counts = query(built_warehouse, "SELECT count(*) AS n, count(DISTINCT city_code) AS cities, "
+                                    "count(DISTINCT year) AS years FROM marts.city_panel")
+    assert counts.loc[0, "n"] == DEFAULT_CITIES * len(YEARS)
+    assert counts.loc[0, "cities"] == DEFAULT_CITIES
+    assert counts.loc[0, "years"] == len(YEARS)
+
+
+def test_city_panel_measures_what_the_generator_drew(built_warehouse: Warehouse) -> None:
+    """The index and the counts come from classifying and locating 250k patent records and
+    from reading 30 workbooks; they must equal the generator's own values."""
+    panel = query(built_warehouse, "SELECT * FROM marts.city_panel")
+    truth = pd.read_csv(built_warehouse.truth, dtype={"city_code": str})
+    merged = truth.merge(panel, on=["city_code", "year"], suffixes=("_true", ""))
+    assert len(merged) == len(truth)
+    for column in ["patents", "integrated_patents", "digital_patents",
+                   "digital_invention_patents", "invention_patents"]:
+        assert (merged[column] == merged[f"{column}_true"]).all(), column
+    for column in ["dri_index", "ln_digital_invention", "ln_sei_revenue", "ln_pgdp", "gov",
+                   "ln_population"]:
+        np.testing.assert_allclose(merged[column], merged[f"{column}_true"], rtol=1e-9,
+                                   err_msg=column)
+
+
+def test_twfe_recovers_the_true_total_effect(built_warehouse: Warehouse) -> None:
+    coef = query(built_warehouse, "SELECT estimate, std_error FROM estimates.coefficients "
+                                  "WHERE study = 'demo_benchmark' AND model = '(2)' "
+                                  "AND term = 'dri_index'")
+    estimate, se = coef.loc[0, "estimate"], coef.loc[0, "std_error"]
+    # True total effect 1.3 (0.5 direct + 2.0 x 0.4 through digital invention patents).
+    # Tolerance: 0.15 absolute (about 3.5 clustered SEs at the default size) and 4 SEs.
+    assert abs(estimate - TRUE_TOTAL_EFFECT) < 0.15
+    assert abs(estimate - TRUE_TOTAL_EFFECT) < 4 * se
+    assert 0.01 < se < 0.15
+
+
+def test_reports_written_and_marked_synthetic(built_warehouse: Warehouse) -> None:
+    study = built_warehouse.reports / "demo_benchmark"
+    table = (study / "benchmark_twfe.md").read_text(encoding="utf-8")
+    assert "SYNTHETIC" in table
+    assert "Digital-real integration" in table
+    png = (study / "benchmark_twfe_coef.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_build_prints_a_summary(built_warehouse: Warehouse) -> None:
+    out = built_warehouse.build_output
+    assert "build succeeded" in out
+    assert "marts/city_panel" in out
+    assert "published warehouse" in out
+    assert "Checks:" in out
+
+
+def test_provenance_and_quarantine_tables(built_warehouse: Warehouse) -> None:
+    files = query(built_warehouse, "SELECT * FROM raw.landing_files")
+    assert len(files) == len(YEARS) + 1
+    assert files["synthetic"].all()
+    assert files["source_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    raw = query(built_warehouse, "SELECT count(*) AS n, count(DISTINCT source_file) AS f "
+                                 "FROM raw.city_yearbook_values")
+    assert raw.loc[0, "f"] == len(YEARS)
+
+
+def test_dri_sql_table_and_csv(built_warehouse: Warehouse) -> None:
+    proc = run_dri(built_warehouse.env, "sql",
+                   "SELECT year, count(*) AS n FROM marts.city_panel GROUP BY year ORDER BY year",
+                   "--csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [int(r["year"]) for r in rows] == list(YEARS)
+    assert {int(r["n"]) for r in rows} == {DEFAULT_CITIES}
+    proc = run_dri(built_warehouse.env, "sql", "SELECT count(*) AS cities FROM ref.ref_cities")
+    assert proc.returncode == 0 and "cities" in proc.stdout
+    bad = run_dri(built_warehouse.env, "sql", "SELECT * FROM no_such_table")
+    assert bad.returncode == 1 and "query failed" in bad.stderr
+
+
+def test_dri_sql_reads_while_a_build_runs(built_warehouse: Warehouse) -> None:
+    """Analysts keep querying the published file during a full rebuild: every read succeeds
+    and sees a complete panel (the rebuild publishes by atomic replacement)."""
+    rebuild = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "build"], env=built_warehouse.env,
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    reads = []
+    try:
+        while rebuild.poll() is None:
+            proc = run_dri(built_warehouse.env, "sql",
+                           "SELECT count(*) AS n FROM marts.city_panel", "--csv", timeout=60)
+            reads.append((proc.returncode, proc.stdout.strip().splitlines()[-1:], proc.stderr))
+            time.sleep(0.2)
+        output = rebuild.stdout.read()
+    finally:
+        if rebuild.poll() is None:
+            rebuild.kill()
+    assert rebuild.returncode == 0, output[-3000:]
+    assert len(reads) >= 3
+    expected = [str(DEFAULT_CITIES * len(YEARS))]
+    assert all(rc == 0 and last == expected for rc, last, _ in reads), reads
