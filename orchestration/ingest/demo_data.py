@@ -268,7 +268,7 @@ def _patent_records(
         pd.Series(province) + pd.Series(city_name) + pd.Series(district)
         + "创新路" + pd.Series(rng.integers(1, 300, n_pat)).astype(str) + "号"
     )
-    applicant = pd.Series(city_name).str[:-1] + rng.choice(
+    applicant = pd.Series(city_name).str.replace(r"(市|地区|自治州|盟)$", "", regex=True) + rng.choice(
         ["智造科技有限公司", "信息技术股份有限公司", "新材料有限公司", "机械制造有限公司"], n_pat
     )
     title = np.where(

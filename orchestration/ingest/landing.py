@@ -21,6 +21,8 @@ KINDS: dict[str, frozenset[str]] = {
     "patents": frozenset({".csv", ".parquet"}),
 }
 SIDECAR_SUFFIX = ".meta.yml"
+# Chinese statistical exports come as UTF-8 (often with a BOM) or as GBK/GB18030.
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 20
 
 
@@ -44,6 +46,20 @@ def sha256_of(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def read_text(file: LandingFile) -> str:
+    """The file's text, decoded with the first of TEXT_ENCODINGS that fits."""
+    data = file.path.read_bytes()
+    for encoding in TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not text.strip():
+            raise IngestError(f"{file.relpath}: empty file")
+        return text
+    raise IngestError(f"{file.relpath}: not readable as {' or '.join(TEXT_ENCODINGS)} text")
 
 
 def _is_candidate(path: Path, root: Path, suffixes: frozenset[str]) -> bool:

@@ -54,8 +54,7 @@ final as (
         level,
         is_parsed,
         case when is_parsed then parts.subclass end as subclass,
-        case when is_parsed then cast(nullif(parts.main_group, '') as integer) end
-            as main_group,
+        cast(nullif(parts.main_group, '') as integer) as main_group,
         case when is_parsed then nullif(parts.subgroup, '') end as subgroup
     from parsed
 

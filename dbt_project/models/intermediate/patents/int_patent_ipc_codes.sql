@@ -82,6 +82,7 @@ parsed as (
 
 final as (
 
+    -- parts are '' when the code does not parse; NULL them so nothing half-parsed leaks out
     select
         application_number,
         ipc_position,
@@ -93,12 +94,12 @@ final as (
         case
             when is_parsed then parts.section || parts.class_digits || parts.subclass_letter
         end as subclass,
-        case when is_parsed then cast(parts.main_group as integer) end as main_group,
-        case when is_parsed then parts.subgroup end as subgroup,
+        cast(nullif(parts.main_group, '') as integer) as main_group,
+        nullif(parts.subgroup, '') as subgroup,
         case
             when is_parsed
                 then parts.section || parts.class_digits || parts.subclass_letter
-                || ' ' || cast(cast(parts.main_group as integer) as varchar)
+                || ' ' || cast(cast(nullif(parts.main_group, '') as integer) as varchar)
                 || '/' || parts.subgroup
         end as ipc_code,
         coalesce(ipc_code_normalized = main_ipc_normalized, false) as is_main_ipc
