@@ -18,7 +18,7 @@ not absorbed by a fixed effect nested in the clusters: the slope regressors, the
 intercept, and the T - 1 year dummies when there are year effects
 (K = k + T; K = k + 1 with entity effects only). The N_e entity effects are not
 counted because each lies inside one cluster ([XT] xtreg, Methods and Formulas;
-Cameron and Miller 2015, J. Human Resources 50(2), sec. VI.B;
+Cameron and Miller 2015, J. Human Resources 50(2);
 reghdfe's ``reghdfe_cluster`` in reghdfe_common.mata).
 
 linearmodels has no fit option that produces this K when both effects are
@@ -37,7 +37,9 @@ Then ``auto_df`` sees a single effect nested in the clusters and sets
 ``extra_df = 0``; ``debiased=True`` gives N / (N - k - T) and ``group_debias=True``
 gives G / (G - 1) * (N - 1) / N, whose product is Stata's q. The slope estimates are
 the two-way within estimates (Frisch-Waugh-Lovell). The unit tests rebuild this
-covariance by hand with numpy and compare to 1e-8 relative.
+covariance by hand with numpy (to 1e-8 relative) and reproduce, on the Grunfeld data,
+the standard errors and F statistics gretl prints with Stata's adjustment (quoted in
+plm's tests/test_pwaldtest.R).
 
 reghdfe: versions that list the year FE as "20 categories, 1 redundant" after a
 nested entity FE use K = k + T - 1, one less than xtreg; the standard errors then
@@ -188,9 +190,7 @@ def _absorb(
     if entity_effects:
         swept = _demean_by(values, entity_codes, n_entities)
         dummies = (
-            None
-            if time_dummies is None
-            else _demean_by(time_dummies, entity_codes, n_entities)
+            None if time_dummies is None else _demean_by(time_dummies, entity_codes, n_entities)
         )
     else:
         swept = values - values.mean(axis=0)
@@ -262,6 +262,17 @@ def fit_panel_ols(
 
     y = data[dependent].to_numpy(dtype=float)
     x = data[regressors].to_numpy(dtype=float)
+    infinite = [
+        c
+        for c, ok in zip(
+            [dependent, *regressors],
+            np.isfinite(np.column_stack([y, x])).all(axis=0),
+            strict=True,
+        )
+        if not ok
+    ]
+    if infinite:
+        raise ValueError(f"columns hold infinite values: {infinite}")
     time_dummies: np.ndarray | None = None
     if time_effects and n_periods > 1:
         # Drop the first period: with the constant it is the base year.
@@ -277,8 +288,7 @@ def fit_panel_ols(
         df_a += n_periods - 1
     if nobs - df_a - k <= 0:
         raise ValueError(
-            f"{nobs} observations are too few for {k} regressors and {df_a} fixed-effect "
-            "parameters"
+            f"{nobs} observations are too few for {k} regressors and {df_a} fixed-effect parameters"
         )
 
     # Collinearity with the effects or among regressors would make (X'X) singular;
@@ -290,8 +300,9 @@ def fit_panel_ols(
     spread[spread == 0] = 1.0
     x_scaled = x_within / spread
     if np.linalg.matrix_rank(x_scaled, tol=1e-9) < k:
-        flat = [r for r, v in zip(regressors, np.abs(x_scaled).max(axis=0), strict=True)
-                if v <= 1e-9]
+        flat = [
+            r for r, v in zip(regressors, np.abs(x_scaled).max(axis=0), strict=True) if v <= 1e-9
+        ]
         detail = f" ({flat} do not vary once the effects are removed)" if flat else ""
         raise ValueError(
             "regressors are collinear with the fixed effects or with each other" + detail
