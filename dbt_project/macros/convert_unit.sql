@@ -16,7 +16,7 @@
 {% endmacro %}
 
 
-{#- Multiplier from `from_unit` to `to_unit` as a SQL numeric literal (compile time). -#}
+{#- Multiplier from `from_unit` to `to_unit` as a SQL expression (compile time). -#}
 {% macro unit_factor(from_unit, to_unit) %}
     {%- set units = unit_table() -%}
     {%- for unit in [from_unit, to_unit] if unit not in units -%}
@@ -25,24 +25,42 @@
     {%- if units[from_unit]['dimension'] != units[to_unit]['dimension'] -%}
         {{ exceptions.raise_compiler_error("convert_unit: cannot convert " ~ from_unit ~ " to " ~ to_unit) }}
     {%- endif -%}
-    {#- A ratio of exact literals, so DuckDB evaluates e.g. 10000 / 100000000 itself. -#}
     ({{ units[from_unit]['to_base'] }}::double / {{ units[to_unit]['to_base'] }}::double)
 {%- endmacro %}
 
 
+{#-
+    Scaling to a larger unit divides by the (exact, integer) ratio instead of multiplying by
+    its inexact binary reciprocal: 12345 万元 * 0.0001 = 1.2345000000000002 亿元, but
+    12345 / 10000 = 1.2345. Division is correctly rounded; about a third of products are not.
+-#}
+
 {#- Convert a SQL expression between two units known at compile time, e.g. 亿元 -> 元. -#}
 {% macro convert_unit(expression, from_unit, to_unit) -%}
-    (({{ expression }}) * {{ unit_factor(from_unit, to_unit) }})
+    {%- set units = unit_table() -%}
+    {%- set _ = unit_factor(from_unit, to_unit) -%}  {#- validates the pair -#}
+    {%- set from_base = units[from_unit]['to_base'] -%}
+    {%- set to_base = units[to_unit]['to_base'] -%}
+    {%- if from_base >= to_base -%}
+        (({{ expression }}) * {{ from_base // to_base }}::double)
+    {%- else -%}
+        (({{ expression }}) / {{ to_base // from_base }}::double)
+    {%- endif -%}
 {%- endmacro %}
 
 
 {#-
     Convert with a factor read from data (ref_indicators.factor_to_canonical), for models
     where the unit differs by row. The seed's factors are tested against unit_table() by
-    tests/assert_indicator_factors_match_unit_table.sql.
+    tests/assert_indicator_factors_match_unit_table.sql. A factor below 1 is applied as a
+    division by its reciprocal (1 / 0.0001 is exactly 10000.0 in double precision).
 -#}
 {% macro convert_unit_by_factor(expression, factor_expression) -%}
-    (({{ expression }}) * ({{ factor_expression }}))
+    case
+        when ({{ factor_expression }}) < 1
+            then ({{ expression }}) / (1::double / ({{ factor_expression }}))
+        else ({{ expression }}) * ({{ factor_expression }})
+    end
 {%- endmacro %}
 
 

@@ -1,6 +1,5 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, with dbt tests as checks."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any

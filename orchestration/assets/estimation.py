@@ -1,6 +1,5 @@
 """Estimation layer: the benchmark two-way fixed-effects model of paper 002 on the city panel."""
 
-from __future__ import annotations
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset

@@ -1,6 +1,5 @@
 """Publish layer: the working database becomes the analysts' warehouse, atomically."""
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 

@@ -1,6 +1,5 @@
 """Raw layer: landing files -> DuckDB schema `raw`, with provenance and quarantine."""
 
-from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime

@@ -1,6 +1,5 @@
 """Report layer: paper-style tables and figures under reports/."""
 
-from __future__ import annotations
 
 from dagster import (
     AssetExecutionContext,

@@ -90,9 +90,10 @@ def _load_sheets(file: LandingFile) -> dict[str, pd.DataFrame]:
         return {"": _load_csv(file)}
     try:
         # dtype=object keeps each cell as openpyxl returns it (int/float/str), so value_text
-        # can show integers without a spurious ".0".
+        # can show integers without a spurious ".0"; keep_default_na=False keeps text such
+        # as "NA" or "nan" as printed, to be quarantined rather than dropped as blank.
         return pd.read_excel(
-            file.path, sheet_name=None, header=None, dtype=object,
+            file.path, sheet_name=None, header=None, dtype=object, keep_default_na=False,
             engine="openpyxl" if suffix == ".xlsx" else None,
         )
     except ImportError as exc:

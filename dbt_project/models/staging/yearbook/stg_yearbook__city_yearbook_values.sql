@@ -14,7 +14,7 @@ renamed as (
         cast(source_sha256 as varchar) as source_sha256,
         cast(sheet as varchar) as sheet_name,
         cast(source_row as bigint) as source_row,
-        cast(source_col as varchar) as source_col,
+        cast(source_col as bigint) as source_col,
 
         -- what the cell is
         cast(year as integer) as year,
