@@ -32,8 +32,13 @@ def build_definitions() -> Definitions:
             reports.benchmark_twfe_report,
             publish.published_warehouse,
         ],
-        jobs=[define_asset_job(BUILD_JOB, selection=AssetSelection.all(),
-                               description="Landing -> raw -> dbt -> estimates -> reports -> publish")],
+        jobs=[
+            define_asset_job(
+                BUILD_JOB,
+                selection=AssetSelection.all(),
+                description="Landing -> raw -> dbt -> estimates -> reports -> publish",
+            )
+        ],
         resources={
             "duckdb": DuckDBResource(database=str(work_db)),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT),

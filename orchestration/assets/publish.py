@@ -6,10 +6,14 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from orchestration import paths
 from orchestration.publish import publish
 
+
 @asset(
     key=["published_warehouse"],
     group_name="publish",
-    deps=[AssetKey(["reports", "benchmark_twfe_report"]), AssetKey(["estimates", "benchmark_twfe"])],
+    deps=[
+        AssetKey(["reports", "benchmark_twfe_report"]),
+        AssetKey(["estimates", "benchmark_twfe"]),
+    ],
     description="Atomically replaces warehouse/dri.duckdb with this run's working database. "
     "Runs only when everything upstream succeeded, so analysts never see a failed build.",
 )

@@ -96,7 +96,9 @@ def _result(table: str, rows: int, quarantined: int, files, con) -> MaterializeR
     "(region x indicator x scope x year), with file, sheet, row, column and sha256. Cells that "
     "cannot be read go to quality.quarantine with the reason.",
 )
-def city_yearbook_values(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+def city_yearbook_values(
+    context: AssetExecutionContext, duckdb: DuckDBResource
+) -> MaterializeResult:
     with duckdb.get_connection() as con:
         rows, bad, files = load_kind(
             con, "city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,

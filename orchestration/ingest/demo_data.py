@@ -61,7 +61,9 @@ CONTROL_EFFECTS: dict[str, float] = {"ln_pgdp": 0.6, "gov": -1.0, "ln_population
 DEFAULT_SEED = 20240601
 DEFAULT_CITIES = 198
 YEARS = tuple(range(2010, 2025))
-SYNTHETIC_NOTE = "注：本表为合成演示数据（synthetic demo data），数值由已知数据生成过程模拟，不代表真实统计。"
+SYNTHETIC_NOTE = (
+    "注：本表为合成演示数据（synthetic demo data），数值由已知数据生成过程模拟，不代表真实统计。"
+)
 
 DIGITAL_IPC = (
     "G06F 17/30", "G06F 16/27", "G06F 21/62", "G06N 3/08", "G06Q 10/06", "G06Q 50/04",
@@ -209,7 +211,8 @@ def simulate(
         .reindex(pd.MultiIndex.from_arrays([truth["city_code"], truth["year"]]))
         .to_numpy()
     )
-    return DemoData(truth=truth, yearbook=yearbook, patents=patents.drop(columns=["_city", "_year"]))
+    patents = patents.drop(columns=["_city", "_year"])
+    return DemoData(truth=truth, yearbook=yearbook, patents=patents)
 
 
 def _patent_records(
@@ -268,7 +271,8 @@ def _patent_records(
         pd.Series(province) + pd.Series(city_name) + pd.Series(district)
         + "创新路" + pd.Series(rng.integers(1, 300, n_pat)).astype(str) + "号"
     )
-    applicant = pd.Series(city_name).str.replace(r"(市|地区|自治州|盟)$", "", regex=True) + rng.choice(
+    short_name = pd.Series(city_name).str.replace(r"(市|地区|自治州|盟)$", "", regex=True)
+    applicant = short_name + rng.choice(
         ["智造科技有限公司", "信息技术股份有限公司", "新材料有限公司", "机械制造有限公司"], n_pat
     )
     title = np.where(

@@ -10,7 +10,12 @@ from linearmodels import PanelOLS
 from orchestration.ingest import demo_data
 from tests.conftest import SHARED
 
-CNIPA = SHARED / "reference" / "cnipa_digital_core_ipc_2023" / "cnipa_2023_digital_core_ipc_long.csv"
+CNIPA = (
+    SHARED / "reference" / "cnipa_digital_core_ipc_2023" / "cnipa_2023_digital_core_ipc_long.csv"
+)
+
+
+CITY_IN_ADDRESS = r"^.+?(?:省|自治区)(.+?(?:市|地区|自治州|盟))"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +44,7 @@ def test_patent_records_add_up_to_the_truth(demo) -> None:
     digital = codes.map(lambda cs: any(c in demo_data.DIGITAL_IPC for c in cs))
     real = codes.map(lambda cs: any(c in demo_data.REAL_IPC for c in cs))
     frame = pd.DataFrame({
-        "city_name": demo.patents["申请人地址"].str.extract(r"^.+?(?:省|自治区)(.+?(?:市|地区|自治州|盟))")[0],
+        "city_name": demo.patents["申请人地址"].str.extract(CITY_IN_ADDRESS)[0],
         "year": demo.patents["申请日"].str[:4].astype(int),
         "digital": digital, "integrated": digital & real,
         "digital_invention": digital & (demo.patents["专利类型"] == "发明"),
