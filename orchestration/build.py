@@ -55,22 +55,23 @@ class BuildSummary:
 
 def _follow(instance: DagsterInstance, run_id: str, console: Console, done: threading.Event):
     """Print one line per step and materialization as the run's events arrive."""
-    cursor = -1
+    cursor = None
     while True:
         finished = done.is_set()
-        records = instance.get_records_for_run(run_id, cursor=str(cursor) if cursor >= 0 else None)
+        records = instance.get_records_for_run(run_id, cursor=cursor)
+        cursor = records.cursor
         for record in records.records:
-            cursor = record.storage_id
             event = record.event_log_entry.dagster_event
-            if event is None or event.event_type not in _SHOWN:
-                continue
-            console.print(f"  {_describe(event)}")
+            if event is not None and event.event_type in _SHOWN and (line := _describe(event)):
+                console.print(f"  {line}")
         if finished and not records.has_more:
             return
-        done.wait(0.3)
+        if not records.has_more:
+            done.wait(0.3)
 
 
-def _describe(event) -> str:
+def _describe(event) -> str | None:
+    """One progress line, or None for what the summary covers (passing checks)."""
     kind = event.event_type
     if kind == DagsterEventType.ASSET_MATERIALIZATION:
         mat = event.event_specific_data.materialization
@@ -79,8 +80,10 @@ def _describe(event) -> str:
         return f"[green]materialized[/] {mat.asset_key.to_user_string()}{suffix}"
     if kind == DagsterEventType.ASSET_CHECK_EVALUATION:
         ev = event.event_specific_data
-        mark = "[green]pass[/]" if ev.passed else f"[red]{ev.severity.value.lower()}[/]"
-        return f"check {mark} {ev.asset_key.to_user_string()} :: {ev.check_name}"
+        if ev.passed:
+            return None
+        return f"[red]check {ev.severity.value.lower()}[/] {ev.asset_key.to_user_string()} :: " \
+            f"{ev.check_name}"
     label = {
         DagsterEventType.STEP_START: "[cyan]start[/]",
         DagsterEventType.STEP_SUCCESS: "[green]done[/]",
