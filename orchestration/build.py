@@ -93,13 +93,21 @@ def _describe(event) -> str | None:
     return f"{label} {event.step_key}"
 
 
-def run_build(instance: DagsterInstance, console: Console) -> BuildSummary:
-    """Run the build job in this process against `instance`; never raises on step failure."""
-    from orchestration.definitions import BUILD_JOB, build_definitions
+def _root_cause(event) -> str:
+    """The innermost error's first line: the one that says what is wrong with which file."""
+    error = event.event_specific_data.error
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[0] if error else "unknown error"
 
-    job = build_definitions().resolve_job_def(BUILD_JOB)
+
+def run_build(instance: DagsterInstance, console: Console, job_name: str) -> BuildSummary:
+    """Run a job in this process against `instance`; never raises on step failure."""
+    from orchestration.definitions import build_definitions
+
+    job = build_definitions().resolve_job_def(job_name)
     run_id = str(uuid.uuid4())
-    console.print(f"[bold]Running {BUILD_JOB}[/] (run {run_id})")
+    console.print(f"[bold]Running {job_name}[/] (run {run_id})")
     done = threading.Event()
     follower = threading.Thread(target=_follow, args=(instance, run_id, console, done))
     follower.start()
@@ -128,8 +136,7 @@ def run_build(instance: DagsterInstance, console: Console) -> BuildSummary:
                 (ev.asset_key.to_user_string(), ev.check_name, ev.passed, ev.severity.value)
             )
         elif event.event_type == DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error
-            summary.failures.append(f"{event.step_key}: {error.message.strip() if error else ''}")
+            summary.failures.append(f"{event.step_key}: {_root_cause(event)}")
     if result.success:
         summary.outputs = {
             "published warehouse": str(paths.published_db_path()),

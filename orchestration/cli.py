@@ -82,6 +82,61 @@ def build(
     if not discover(landing):
         _write_demo(demo, landing, demo.DEFAULT_SEED, demo_cities, demo_scale)
 
+    from orchestration.automation import BUILD_JOB
+
+    _run_job(BUILD_JOB, started)
+
+
+@app.command()
+def ingest(
+    files: list[Path] = typer.Argument(..., help="Yearbook workbooks or patent extracts."),
+    kind: str = typer.Option(None, help="city_yearbook or patents (guessed when omitted)."),
+    refresh: bool = typer.Option(True, help="Run the refresh after copying the files."),
+) -> None:
+    """Check files, put them into the landing zone and refresh what depends on them.
+
+    Every file is read first; if any cannot be read, nothing is copied and the published
+    warehouse is left as it is."""
+    import shutil
+
+    from orchestration.ingest.landing import IngestError
+    from orchestration.ingest.readers import guess_kind, validate
+
+    accepted: list[tuple[Path, str]] = []
+    failed = False
+    for path in files:
+        try:
+            file_kind = kind or guess_kind(path)
+            rows, quarantined = validate(path, file_kind)
+        except (IngestError, OSError) as exc:
+            err.print(f"[red]rejected[/] {exc}")
+            failed = True
+            continue
+        console.print(f"ok {path.name}: {file_kind}, {rows:,} rows, {quarantined:,} quarantined")
+        accepted.append((path, file_kind))
+    if failed:
+        err.print("nothing was copied: fix or remove the rejected files and run again")
+        raise typer.Exit(2)
+    for path, file_kind in accepted:
+        target = paths.landing_dir() / file_kind / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        console.print(f"copied to {target}")
+    if refresh:
+        _run_job(_refresh_job_for({k for _, k in accepted}))
+
+
+def _refresh_job_for(kinds: set[str]) -> str:
+    """One kind and an existing build: refresh that kind only; otherwise build everything."""
+    from orchestration.automation import BUILD_JOB, refresh_jobs
+
+    if len(kinds) == 1 and paths.work_db_path().exists():
+        return refresh_jobs[kinds.pop()].name
+    return BUILD_JOB
+
+
+def _run_job(job_name: str, started: float | None = None) -> None:
+    started = started if started is not None else time.monotonic()
     console.print("[bold]Preparing dbt manifest[/] (dbt parse)")
     from orchestration.dbt_project import prepare_manifest
 
@@ -92,7 +147,7 @@ def build(
     from orchestration.build import run_build
 
     with DagsterInstance.get() as instance:
-        summary = run_build(instance, console)
+        summary = run_build(instance, console, job_name)
     summary.print(console, elapsed=time.monotonic() - started)
     if not summary.success:
         raise typer.Exit(1)

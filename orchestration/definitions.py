@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import os
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import Definitions
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.assets import estimation, publish, raw, reports
 from orchestration.assets.dbt import dri_dbt_models
+from orchestration.automation import (
+    BUILD_JOB,
+    build_all_job,
+    landing_sensor,
+    monthly_refresh,
+    refresh_jobs,
+)
 from orchestration.dbt_project import DBT_PROJECT
 
-BUILD_JOB = "build_all"
+__all__ = ["BUILD_JOB", "build_definitions", "defs"]
 
 
 def build_definitions() -> Definitions:
@@ -32,13 +39,9 @@ def build_definitions() -> Definitions:
             reports.benchmark_twfe_report,
             publish.published_warehouse,
         ],
-        jobs=[
-            define_asset_job(
-                BUILD_JOB,
-                selection=AssetSelection.all(),
-                description="Landing -> raw -> dbt -> estimates -> reports -> publish",
-            )
-        ],
+        jobs=[build_all_job, *refresh_jobs.values()],
+        sensors=[landing_sensor],
+        schedules=[monthly_refresh],
         resources={
             "duckdb": DuckDBResource(database=str(work_db)),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT),

@@ -23,8 +23,8 @@ def benchmark_models(panel: pd.DataFrame) -> list[PanelResult]:
     common = dict(dependent=DEPENDENT, entity="city_code", time="year",
                   entity_effects=True, time_effects=True, cov="clustered_entity")
     return [
-        fit_panel_ols(panel, regressors=[CORE], name="(1)", **common),
-        fit_panel_ols(panel, regressors=[CORE, *CONTROLS], name="(2)", **common),
+        fit_panel_ols(panel, regressors=[CORE], name="no controls", **common),
+        fit_panel_ols(panel, regressors=[CORE, *CONTROLS], name="with controls", **common),
     ]
 
 

@@ -1,9 +1,7 @@
 """Raw layer: landing files -> DuckDB schema `raw`, with provenance and quarantine."""
 
-
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import yaml
@@ -11,102 +9,176 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
-from orchestration.ingest import landing, patents, schema, yearbook
+from orchestration.ingest import landing, schema, versions
+from orchestration.ingest.readers import READERS, Reader
 
 DUCKDB_POOL = "dri_duckdb_writer"
-Reader = Callable[[landing.LandingFile], tuple[pd.DataFrame, pd.DataFrame]]
+
+LANDING_FILES_DDL = """
+CREATE TABLE IF NOT EXISTS raw.landing_files (
+    source_sha256 VARCHAR PRIMARY KEY, source_file VARCHAR, kind VARCHAR, size_bytes BIGINT,
+    archived_path VARCHAR, synthetic BOOLEAN, producer VARCHAR, status VARCHAR,
+    rows_loaded BIGINT, rows_quarantined BIGINT, rows_superseded BIGINT, duplicate_copies VARCHAR,
+    first_seen_at TIMESTAMP, loaded_at TIMESTAMP
+)"""
+
+
+@dataclass(frozen=True)
+class RawSource:
+    """How one kind of landing file becomes one raw table."""
+
+    kind: str
+    table: str
+    columns: list[str]
+    reader: Reader
+    value_key: list[str]  # what a value measures; the newest file wins per key
+
+
+CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
+                          READERS["city_yearbook"], versions.VALUE_KEY)
+PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
+                    ["application_number"])
 
 
 def sidecar(file: landing.LandingFile) -> dict:
     """The `.meta.yml` next to a landing file (producer, citation, synthetic flag), if any."""
-    path = file.path.with_name(file.path.name + ".meta.yml")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    path = file.path.with_name(file.path.name + landing.SIDECAR_SUFFIX)
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def load_kind(
-    con, kind: str, table: str, columns: list[str], reader: Reader, log
-) -> tuple[int, int, list[landing.LandingFile]]:
-    """Archive and read every landing file of `kind`, replace `raw.<table>`, and replace
-    this table's rows in `quality.quarantine` and `raw.landing_files`."""
-    files = [f for f in landing.discover(paths.landing_dir()) if f.kind == kind]
+def load_source(con, source: RawSource, log) -> dict:
+    """Archive and read every landing file of one kind and replace `raw.<table>`; replace
+    this table's quarantine rows; record every file version in `raw.landing_files`."""
+    found = [f for f in landing.discover(paths.landing_dir()) if f.kind == source.kind]
+    if not found:
+        raise landing.IngestError(
+            f"no {source.kind} files in {paths.landing_dir() / source.kind}")
+    files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    frames, bad, manifest = [], [], []
+    frames, bad, archived = [], [], {}
     for file in files:
-        archived = landing.archive(file, paths.archive_dir())
-        values, quarantine = reader(file)
+        archived[file.sha256] = landing.archive(file, paths.archive_dir())
+        values, quarantine = source.reader(file)
         log.info(f"{file.relpath}: {len(values):,} rows, {len(quarantine):,} quarantined")
-        frames.append(values)
-        bad.append(quarantine)
-        meta = sidecar(file)
-        manifest.append({
-            "source_file": file.relpath, "kind": kind, "source_sha256": file.sha256,
-            "size_bytes": file.size, "archived_path": str(archived),
-            "synthetic": bool(meta.get("synthetic", False)),
-            "producer": meta.get("producer"), "loaded_at": loaded_at,
-        })
-    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    quarantine = (
-        pd.concat(bad, ignore_index=True) if bad else pd.DataFrame(columns=schema.QUARANTINE)
+        frames.append(values[source.columns])
+        bad.append(quarantine[schema.QUARANTINE])
+    values, superseded = versions.keep_latest(
+        pd.concat(frames, ignore_index=True),
+        [f.relpath for f in landing.newest_first(files)], source.value_key,
     )
-    values = values[columns].assign(loaded_at=loaded_at)
-    quarantine = quarantine[schema.QUARANTINE].assign(loaded_at=loaded_at)
-    manifest_df = pd.DataFrame(manifest, columns=[
-        "source_file", "kind", "source_sha256", "size_bytes", "archived_path", "synthetic",
-        "producer", "loaded_at",
-    ])
+    quarantine = pd.concat(bad, ignore_index=True).assign(loaded_at=loaded_at)
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-    con.register("values_df", values)
-    con.execute(f"CREATE OR REPLACE TABLE raw.{table} AS SELECT * FROM values_df")
+    con.register("values_df", values.assign(loaded_at=loaded_at))
+    con.execute(f"CREATE OR REPLACE TABLE raw.{source.table} AS SELECT * FROM values_df")
+    con.unregister("values_df")
+    _replace_quarantine(con, f"raw.{source.table}", quarantine)
+    loaded = values["source_file"].value_counts()
+    quarantined = quarantine["source_file"].value_counts()
+    copies = {f.sha256: [] for f in files}
+    for dup in duplicates:
+        copies[dup.sha256].append(dup.relpath)
+    manifest = []
+    for f in files:
+        rows = (int(loaded.get(f.relpath, 0)), int(quarantined.get(f.relpath, 0)),
+                superseded.get(f.relpath, 0))
+        status = "superseded" if rows[2] and not rows[0] else "current"
+        manifest.append(_manifest_row(f, source.kind, archived[f.sha256], loaded_at, status,
+                                      rows, copies[f.sha256]))
+    _record_files(con, source.kind, manifest)
+    return {"rows": len(values), "quarantined": len(quarantine), "files": files,
+            "duplicates": duplicates, "superseded": superseded}
+
+
+def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies) -> dict:
+    meta = sidecar(file)
+    return {
+        "duplicate_copies": "; ".join(copies) or None,
+        "source_sha256": file.sha256, "source_file": file.relpath, "kind": kind,
+        "size_bytes": file.size, "archived_path": str(archived_path),
+        "synthetic": bool(meta.get("synthetic", False)), "producer": meta.get("producer"),
+        "status": status, "rows_loaded": rows[0], "rows_quarantined": rows[1],
+        "rows_superseded": rows[2], "first_seen_at": loaded_at, "loaded_at": loaded_at,
+    }
+
+
+def _replace_quarantine(con, target_table: str, quarantine: pd.DataFrame) -> None:
     con.execute(
         "CREATE TABLE IF NOT EXISTS quality.quarantine ("
         + ", ".join(f"{c} VARCHAR" for c in schema.QUARANTINE)
         + ", loaded_at TIMESTAMP)"
     )
-    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [f"raw.{table}"])
-    con.register("quarantine_df", quarantine.astype({c: "string" for c in schema.QUARANTINE}))
+    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [target_table])
+    frame = quarantine.astype({c: "string" for c in schema.QUARANTINE})
+    con.register("quarantine_df", frame)
     con.execute("INSERT INTO quality.quarantine BY NAME SELECT * FROM quarantine_df")
+    con.unregister("quarantine_df")
+
+
+def _record_files(con, kind: str, manifest: list[dict]) -> None:
+    """Upsert this run's files; versions no longer in the landing zone stay, marked
+    `replaced_or_removed`, so the history of every file ever loaded is kept."""
+    existing = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = 'raw' AND table_name = 'landing_files'").fetchall()}
+    if existing and existing != set(manifest[0]):
+        # A working database from an older version of this code: start its history anew.
+        con.execute("DROP TABLE raw.landing_files")
+    con.execute(LANDING_FILES_DDL)
     con.execute(
-        "CREATE TABLE IF NOT EXISTS raw.landing_files (source_file VARCHAR, kind VARCHAR, "
-        "source_sha256 VARCHAR, size_bytes BIGINT, archived_path VARCHAR, synthetic BOOLEAN, "
-        "producer VARCHAR, loaded_at TIMESTAMP)"
+        "UPDATE raw.landing_files SET status = 'replaced_or_removed' WHERE kind = ?", [kind]
     )
-    con.execute("DELETE FROM raw.landing_files WHERE kind = ?", [kind])
-    con.register("manifest_df", manifest_df)
-    con.execute("INSERT INTO raw.landing_files BY NAME SELECT * FROM manifest_df")
-    return len(values), len(quarantine), files
+    frame = pd.DataFrame(manifest)
+    con.register("manifest_df", frame)
+    con.execute("""
+        INSERT INTO raw.landing_files BY NAME SELECT * FROM manifest_df
+        ON CONFLICT (source_sha256) DO UPDATE SET
+            source_file = excluded.source_file, status = excluded.status,
+            archived_path = excluded.archived_path, synthetic = excluded.synthetic,
+            producer = excluded.producer, rows_loaded = excluded.rows_loaded,
+            rows_quarantined = excluded.rows_quarantined,
+            rows_superseded = excluded.rows_superseded,
+            duplicate_copies = excluded.duplicate_copies, loaded_at = excluded.loaded_at
+    """)
+    con.unregister("manifest_df")
 
 
-def _result(table: str, rows: int, quarantined: int, files, con) -> MaterializeResult:
-    preview = con.execute(f"SELECT * FROM raw.{table} LIMIT 5").df()
+def _result(con, source: RawSource, loaded: dict) -> MaterializeResult:
+    preview = con.execute(f"SELECT * FROM raw.{source.table} LIMIT 5").df()
     return MaterializeResult(metadata={
-        "dagster/row_count": rows,
-        "quarantined_rows": quarantined,
-        "files": MetadataValue.json([{"file": f.relpath, "sha256": f.sha256} for f in files]),
+        "dagster/row_count": loaded["rows"],
+        "quarantined_rows": loaded["quarantined"],
+        "superseded_rows": sum(loaded["superseded"].values()),
+        "files": MetadataValue.json([{"file": f.relpath, "sha256": f.sha256}
+                                     for f in loaded["files"]]),
+        "duplicate_files": MetadataValue.json([f.relpath for f in loaded["duplicates"]]),
         "preview": MetadataValue.md(preview.to_markdown(index=False)),
     })
+
+
+def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource,
+                 source: RawSource) -> MaterializeResult:
+    with duckdb.get_connection() as con:
+        loaded = load_source(con, source, context.log)
+        return _result(con, source, loaded)
 
 
 @asset(
     key=["raw", "city_yearbook_values"],
     group_name="raw",
     pool=DUCKDB_POOL,
-    description="Every printed cell of the city yearbook workbooks in the landing zone, long "
+    description="Every printed cell of the city yearbook tables in the landing zone, long "
     "(region x indicator x scope x year), with file, sheet, row, column and sha256. Cells that "
-    "cannot be read go to quality.quarantine with the reason.",
+    "cannot be read go to quality.quarantine with the reason; a newer file supersedes the "
+    "values it reprints.",
 )
 def city_yearbook_values(
     context: AssetExecutionContext, duckdb: DuckDBResource
 ) -> MaterializeResult:
-    with duckdb.get_connection() as con:
-        rows, bad, files = load_kind(
-            con, "city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
-            yearbook.read_city_yearbook, context.log,
-        )
-        if not files:
-            raise ValueError(f"no city yearbook files in {paths.landing_dir() / 'city_yearbook'}")
-        return _result("city_yearbook_values", rows, bad, files, con)
+    return _materialize(context, duckdb, CITY_YEARBOOK)
 
 
 @asset(
@@ -114,17 +186,8 @@ def city_yearbook_values(
     group_name="raw",
     pool=DUCKDB_POOL,
     description="One row per patent record of the patent extracts in the landing zone, columns "
-    "mapped from Chinese or English export headers, IPC codes as printed, with provenance.",
+    "mapped from Chinese or English export headers, IPC codes as printed, with provenance. A "
+    "patent in several extracts is taken from the newest.",
 )
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    with duckdb.get_connection() as con:
-        rows, bad, files = load_kind(
-            con, "patents", "patents", schema.PATENTS, patents.read_patents, context.log
-        )
-        if not files:
-            raise ValueError(f"no patent extracts in {paths.landing_dir() / 'patents'}")
-        return _result("patents", rows, bad, files, con)
-
-
-def landing_is_empty(landing_root: Path) -> bool:
-    return not landing.discover(landing_root)
+    return _materialize(context, duckdb, PATENTS)

@@ -29,7 +29,8 @@ SYNTHETIC = "SYNTHETIC DEMO DATA — simulated with known true effects, not real
 def data_note(con) -> str:
     """Say where the numbers come from; synthetic inputs are flagged on every output."""
     files, synthetic = con.execute(
-        "SELECT count(*), coalesce(bool_or(synthetic), false) FROM raw.landing_files"
+        "SELECT count(*), coalesce(bool_or(synthetic), false) FROM raw.landing_files "
+        "WHERE status = 'current'"
     ).fetchone()
     source = f"Source: {files} landing files (see raw.landing_files)."
     return f"{SYNTHETIC} {source}" if synthetic else source
@@ -60,7 +61,8 @@ def benchmark_twfe_report(
     table_path.write_text(markdown, encoding="utf-8")
     figure_path = coefficient_plot(
         results, CORE, out / "benchmark_twfe_coef.png",
-        title="Effect of digital-real integration (95% CI)", note=note,
+        title="Effect of digital-real integration (95% CI)",
+        note=SYNTHETIC if SYNTHETIC in note else "",
     )
     return MaterializeResult(metadata={
         "table": MetadataValue.md(markdown),

@@ -1,6 +1,7 @@
 """The landing zone: find the files a data steward dropped, fingerprint and archive them.
 
-Layout: `<landing>/city_yearbook/...` (yearbook workbooks, `.xlsx`/`.xls`/`.csv`) and
+Layout: `<landing>/city_yearbook/...` (yearbook tables as printed, `.xlsx`/`.xls`/`.csv`),
+`<landing>/yearbook_long/...` (long exports: region, year, indicator, value, unit) and
 `<landing>/patents/...` (patent extracts, `.csv`/`.parquet`). A file's identity is its
 sha256, so re-dropping the same bytes under any name is recognizable, and the archive is
 content-addressed: `<archive>/<sha[:2]>/<sha>/<name>`.
@@ -18,6 +19,7 @@ from pathlib import Path
 # Sub-folder of the landing zone (= kind) -> file suffixes the readers understand.
 KINDS: dict[str, frozenset[str]] = {
     "city_yearbook": frozenset({".xlsx", ".xls", ".csv"}),
+    "yearbook_long": frozenset({".csv", ".xlsx", ".parquet"}),
     "patents": frozenset({".csv", ".parquet"}),
 }
 SIDECAR_SUFFIX = ".meta.yml"
@@ -34,7 +36,7 @@ class IngestError(ValueError):
 class LandingFile:
     path: Path  # absolute path in the landing zone
     relpath: str  # path relative to the landing zone, '/'-separated (the provenance key)
-    kind: str  # "city_yearbook" or "patents"
+    kind: str  # a key of KINDS
     sha256: str
     size: int
 
@@ -126,3 +128,20 @@ def archive(file: LandingFile, archive_dir: Path) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def deduplicate(files: list[LandingFile]) -> tuple[list[LandingFile], list[LandingFile]]:
+    """Split into (unique, duplicates): the same bytes dropped twice are read once, under
+    the first relative path; re-dropping a file therefore changes nothing."""
+    seen: set[str] = set()
+    unique, duplicates = [], []
+    for file in sorted(files, key=lambda f: f.relpath):
+        (duplicates if file.sha256 in seen else unique).append(file)
+        seen.add(file.sha256)
+    return unique, duplicates
+
+
+def newest_first(files: list[LandingFile]) -> list[LandingFile]:
+    """Order in which files take precedence: the most recently modified first, so a
+    corrected file dropped later supersedes the values of an earlier one."""
+    return sorted(files, key=lambda f: (-f.path.stat().st_mtime_ns, f.relpath))

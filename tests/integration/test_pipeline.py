@@ -51,7 +51,7 @@ def test_city_panel_measures_what_the_generator_drew(built_warehouse: Warehouse)
 
 def test_twfe_recovers_the_true_total_effect(built_warehouse: Warehouse) -> None:
     coef = query(built_warehouse, "SELECT estimate, std_error FROM estimates.coefficients "
-                                  "WHERE study = 'demo_benchmark' AND model = '(2)' "
+                                  "WHERE study = 'demo_benchmark' AND model = 'with controls' "
                                   "AND term = 'dri_index'")
     estimate, se = coef.loc[0, "estimate"], coef.loc[0, "std_error"]
     # True total effect 1.3 (0.5 direct + 2.0 x 0.4 through digital invention patents).

@@ -1,0 +1,58 @@
+"""Which reader understands which kind of landing file, and how to tell the kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from orchestration.ingest import patents, yearbook
+from orchestration.ingest.landing import KINDS, IngestError, LandingFile, sha256_of
+
+Reader = Callable[[LandingFile], tuple[pd.DataFrame, pd.DataFrame]]
+
+READERS: dict[str, Reader] = {
+    "city_yearbook": yearbook.read_city_yearbook,
+    "patents": patents.read_patents,
+}
+
+
+def guess_kind(path: Path) -> str:
+    """Spreadsheets are yearbook tables, Parquet is a patent extract, and a CSV is a patent
+    extract when its header maps the patent columns the reader requires."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xls"}:
+        return "city_yearbook"
+    if suffix == ".parquet":
+        return "patents"
+    if suffix == ".csv":
+        head = _first_line(path)
+        if set(patents.REQUIRED) <= set(patents.map_columns(head.split(","))):
+            return "patents"
+        return "city_yearbook"
+    raise IngestError(f"{path.name}: unknown file type '{suffix}' (expected one of "
+                      f"{sorted(set().union(*KINDS.values()))})")
+
+
+def _first_line(path: Path) -> str:
+    raw = path.read_bytes()[:65536]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding).splitlines()[0] if raw.strip() else ""
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+def validate(path: Path, kind: str) -> tuple[int, int]:
+    """Read a file the way the pipeline will; raise IngestError (one line naming the file)
+    if it cannot be read. Returns (rows read, rows quarantined)."""
+    if kind not in READERS:
+        raise IngestError(f"{path.name}: unknown kind '{kind}' (one of {sorted(READERS)})")
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    file = LandingFile(path=path.resolve(), relpath=f"{kind}/{path.name}", kind=kind,
+                       sha256=sha256_of(path), size=path.stat().st_size)
+    values, quarantine = READERS[kind](file)
+    return len(values), len(quarantine)
