@@ -30,6 +30,11 @@ class StatTest:
     null: str = ""
     model: str = ""
 
+    def __post_init__(self) -> None:
+        # Library tests return numpy scalars; keep plain floats so frames and reprs are clean.
+        object.__setattr__(self, "statistic", float(self.statistic))
+        object.__setattr__(self, "p_value", float(self.p_value))
+
     def frame(self) -> pd.DataFrame:
         """One row: model, test, statistic, df, p_value, distribution, null."""
         return tests_frame([self])

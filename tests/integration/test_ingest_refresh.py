@@ -1,0 +1,78 @@
+"""`dri ingest`: a bad file is refused with nothing changed; a corrected yearbook
+supersedes the values it reprints and only its kind is refreshed."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import duckdb
+import openpyxl
+import pytest
+
+from tests.conftest import Warehouse, run_dri, warehouse_env
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def warehouse_copy(built_warehouse: Warehouse, tmp_path_factory) -> Warehouse:
+    """A private copy of the built warehouse, so changes here do not leak into other tests."""
+    root = tmp_path_factory.mktemp("dri_copy")
+    for name in ("warehouse", "reports", "dagster_home"):
+        src = built_warehouse.root / name
+        if src.exists():
+            shutil.copytree(src, root / name)
+    return Warehouse(root=root, env=warehouse_env(root), build_output="")
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_unreadable_file_is_refused_and_nothing_changes(warehouse_copy: Warehouse,
+                                                        tmp_path) -> None:
+    landing = warehouse_copy.root / "warehouse" / "landing" / "city_yearbook"
+    before = sorted(p.name for p in landing.iterdir())
+    published_sha = _sha(warehouse_copy.published)
+    broken = tmp_path / "ccsy_2016_truncated.xlsx"
+    broken.write_bytes((landing / "ccsy_2016.xlsx").read_bytes()[:100])
+    proc = run_dri(warehouse_copy.env, "ingest", str(broken))
+    assert proc.returncode == 2
+    assert "ccsy_2016_truncated.xlsx" in proc.stderr and "rejected" in proc.stderr
+    assert sorted(p.name for p in landing.iterdir()) == before
+    assert _sha(warehouse_copy.published) == published_sha
+
+
+def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
+                                                     tmp_path) -> None:
+    landing = warehouse_copy.root / "warehouse" / "landing" / "city_yearbook"
+    book = openpyxl.load_workbook(landing / "ccsy_2015.xlsx")
+    sheet = book["人口与经济"]
+    row = next(r for r in range(4, sheet.max_row + 1)
+               if isinstance(sheet.cell(r, 2).value, int | float))
+    city, old_gdp = sheet.cell(row, 1).value, sheet.cell(row, 2).value
+    sheet.cell(row, 2).value = old_gdp * 2
+    corrected = tmp_path / "ccsy_2015_corrected.xlsx"
+    book.save(corrected)
+
+    proc = run_dri(warehouse_copy.env, "ingest", str(corrected))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "refresh_city_yearbook" in proc.stdout  # only the yearbook side was rerun
+    assert "raw/patents" not in proc.stdout.split("Materialized assets")[-1]
+
+    with duckdb.connect(str(warehouse_copy.published), read_only=True) as con:
+        gdp = con.execute("SELECT gdp FROM marts.city_panel WHERE city_name = ? AND year = 2015",
+                          [city]).fetchone()[0]
+        files = dict(con.execute(
+            "SELECT source_file, status FROM raw.landing_files "
+            "WHERE source_file LIKE '%ccsy_2015%'").fetchall())
+        superseded = con.execute(
+            "SELECT rows_superseded FROM raw.landing_files "
+            "WHERE source_file = 'city_yearbook/ccsy_2015.xlsx'").fetchone()[0]
+        n = con.execute("SELECT count(*) FROM marts.city_panel").fetchone()[0]
+    assert gdp == pytest.approx(old_gdp * 2 / 1e4)  # printed 万元, panel 亿元
+    assert files == {"city_yearbook/ccsy_2015.xlsx": "superseded",
+                     "city_yearbook/ccsy_2015_corrected.xlsx": "current"}
+    assert superseded > 0
+    assert n == 198 * 15
