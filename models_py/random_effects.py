@@ -121,7 +121,8 @@ def fit_random_effects(
     if cov == "unadjusted":
         res = model.fit(cov_type="unadjusted")
     else:
-        res = model.fit(cov_type="clustered", cluster_entity=True, group_debias=True)
+        res = model.fit(cov_type="clustered", cluster_entity=True, group_debias=True,
+                        debiased=False)
     terms = [CONST, *regressors]
     params = res.params[terms].astype(float)
     cov_mat = res.cov.loc[terms, terms].astype(float)

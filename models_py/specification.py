@@ -23,7 +23,10 @@ Formulas (n entities, N observations, k slope regressors, T_i periods of entity 
 * Modified Wald (Greene 2000, p. 598; Baum 2001, Stata J. 1(1), ``xttest3``) on the
   fixed-effects residuals: s2_i = mean_t e_it^2, s2 = mean of all e_it^2,
   V_i = sum_t (e_it^2 - s2_i)^2 / (T_i (T_i - 1)), W = sum_i (s2_i - s2)^2 / V_i,
-  chi2(n).
+  chi2(n). Its size is poor when T is small (V_i is a fourth-moment estimate from
+  T_i values): with iid normal errors and 20 entities it rejects a true null at the
+  5 % level in about 90 % of samples at T = 10, 33 % at T = 30 and 8 % at T = 300
+  (unit-test simulation). Read it as a large-T diagnostic.
 * Breusch-Pagan / Koenker (studentized) and White tests: ``statsmodels``'
   ``het_breuschpagan(robust=True)`` and ``het_white`` on the residuals of the chosen
   model, auxiliary regressors the model's regressors (with a constant).
@@ -39,7 +42,7 @@ from scipy import stats
 from statsmodels.stats.diagnostic import het_breuschpagan, het_white
 
 from models_py.panel import PanelResult, _absorb, fit_panel_ols
-from models_py.random_effects import RandomEffectsResult, fit_random_effects
+from models_py.random_effects import fit_random_effects
 from models_py.stat_tests import StatTest, tests_frame
 
 

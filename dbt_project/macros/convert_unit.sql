@@ -1,17 +1,24 @@
 {#-
-    Unit conversion in one place. Every unit the warehouse reads or writes is listed in
-    `unit_table` with its dimension and its multiplier to the dimension's base unit, so a
-    conversion is always "value * multiplier(from) / multiplier(to)" and never hand-typed
-    arithmetic in a model. Add a unit here before using it anywhere.
+    Unit conversion in one place. The unit table is the seed `ref_units`
+    (seeds/ref_units.csv), which orchestration/ingest/units.py reads too: every unit with its
+    dimension and its size in the dimension's base unit, so a conversion is always
+    "value * to_base(from) / to_base(to)" and never hand-typed arithmetic in a model.
+
+    Row-wise conversions (units that differ by row) join the seed and call
+    `convert_unit_by_base`. Conversions between two units known when the model is written
+    (e.g. 亿元 -> 元 in a mart formula) use `convert_unit`, which needs the factor at compile
+    time and so reads `unit_table()`, a compile-time copy of the seed rows it needs. The copy
+    is checked against the seed by tests/assert_unit_macro_matches_ref_units.sql (dbt) and
+    tests/unit/test_ingest_units.py (Python); add a unit to the seed first.
 -#}
 
 {% macro unit_table() %}
     {{ return({
-        '元':   {'dimension': 'currency', 'to_base': 1},
-        '万元': {'dimension': 'currency', 'to_base': 10000},
-        '亿元': {'dimension': 'currency', 'to_base': 100000000},
-        '人':   {'dimension': 'persons',  'to_base': 1},
-        '万人': {'dimension': 'persons',  'to_base': 10000},
+        '元':   {'dimension': 'currency_cny', 'to_base': 1},
+        '万元': {'dimension': 'currency_cny', 'to_base': 10000},
+        '亿元': {'dimension': 'currency_cny', 'to_base': 100000000},
+        '人':   {'dimension': 'persons', 'to_base': 1},
+        '万人': {'dimension': 'persons', 'to_base': 10000},
     }) }}
 {% endmacro %}
 
@@ -50,29 +57,37 @@
 
 
 {#-
-    Convert with a factor read from data (ref_indicators.factor_to_canonical), for models
-    where the unit differs by row. The seed's factors are tested against unit_table() by
-    tests/assert_indicator_factors_match_unit_table.sql. A factor below 1 is applied as a
-    division by its reciprocal (1 / 0.0001 is exactly 10000.0 in double precision).
+    Convert row-wise, given the two units' sizes in their base unit (ref_units.to_base of
+    the printed and of the target unit; the caller joins the seed and checks that the
+    dimensions agree). As in convert_unit and in orchestration/ingest/units.py, an integral
+    ratio multiplies and the inverse of an integral ratio divides; only a ratio that is
+    neither (none in the seed today) multiplies by the double quotient.
 -#}
-{% macro convert_unit_by_factor(expression, factor_expression) -%}
+{% macro convert_unit_by_base(expression, from_base, to_base) -%}
+    {%- set up = '(' ~ from_base ~ ' / ' ~ to_base ~ ')' -%}
+    {%- set down = '(' ~ to_base ~ ' / ' ~ from_base ~ ')' -%}
     case
-        when ({{ factor_expression }}) < 1
-            then ({{ expression }}) / (1::double / ({{ factor_expression }}))
-        else ({{ expression }}) * ({{ factor_expression }})
+        when {{ up }} >= 1 and abs({{ up }} - round({{ up }})) <= 1e-9 * {{ up }}
+            then ({{ expression }}) * round({{ up }})
+        when {{ down }} > 1 and abs({{ down }} - round({{ down }})) <= 1e-9 * {{ down }}
+            then ({{ expression }}) / round({{ down }})
+        else ({{ expression }}) * {{ up }}
     end
 {%- endmacro %}
 
 
-{#- SQL CASE giving the unit_table() factor for two unit columns (NULL when unknown or incompatible). -#}
-{% macro unit_factor_case(from_unit_column, to_unit_column) -%}
+{#- The key a printed unit is matched on: no whitespace or surrounding brackets, lower case
+    (units.unit_key in Python also folds full-width forms, which SQL cannot). -#}
+{% macro unit_key(column) -%}
+    nullif(lower(trim(regexp_replace({{ column }}, '\s', '', 'g'), '()（）[]【】')), '')
+{%- endmacro %}
+
+
+{#- unit_table() as rows (unit, dimension, to_base), for the test comparing it with the seed. -#}
+{% macro unit_table_rows() -%}
     {%- set units = unit_table() -%}
-    case
-    {%- for from_unit, f in units.items() %}
-        {%- for to_unit, t in units.items() if f['dimension'] == t['dimension'] %}
-        when {{ from_unit_column }} = '{{ from_unit }}' and {{ to_unit_column }} = '{{ to_unit }}'
-            then {{ unit_factor(from_unit, to_unit) }}
-        {%- endfor %}
+    {%- for unit, u in units.items() %}
+    select '{{ unit }}' as unit, '{{ u['dimension'] }}' as dimension, {{ u['to_base'] }}::double as to_base
+    {%- if not loop.last %} union all{% endif %}
     {%- endfor %}
-    end
 {%- endmacro %}

@@ -130,15 +130,10 @@ def convert(
     froms = _broadcast(from_units, n, "from_units")
     tos = _broadcast(to_unit, n, "to_unit")
 
-    pairs = pd.MultiIndex.from_arrays([
-        pd.Series(froms, dtype=object).map(unit_key).fillna("\x00"),
-        pd.Series(tos, dtype=object).map(unit_key).fillna("\x00"),
-    ])
-    codes, distinct = pd.factorize(pairs)
-    multiply = np.full(len(distinct), np.nan)
-    divide = np.full(len(distinct), np.nan)
-    reasons: list[str | None] = [None] * len(distinct)
-    first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
+    codes, first = group_rows(froms, tos)
+    multiply = np.full(len(first), np.nan)
+    divide = np.full(len(first), np.nan)
+    reasons: list[str | None] = [None] * len(first)
     for k, i in enumerate(first):
         try:
             factor = units.factor(froms[i], tos[i])
@@ -161,6 +156,25 @@ def convert(
         pd.Series(converted, index=index, dtype="float64"),
         pd.Series(reason, index=index, dtype=object),
     )
+
+
+def group_rows(
+    *columns: Sequence[object] | np.ndarray | pd.Series,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(group number of each row, position of each group's first row) for the distinct
+    combinations of `columns` (NULLs form their own group), so that work per distinct value
+    is done once: a file has a few dozen indicators and units over many thousand rows."""
+    group = np.zeros(len(columns[0]) if columns else 0, dtype="int64")
+    for column in columns:
+        codes, uniques = pd.factorize(
+            pd.Series(np.asarray(column, dtype=object)), use_na_sentinel=False
+        )
+        # re-factorizing keeps the combined code below the row count: no overflow
+        group, _ = pd.factorize(group * (len(uniques) + 1) + codes)
+    first = np.full(group.max() + 1 if len(group) else 0, -1, dtype="int64")
+    # assigning in reverse leaves each group's smallest row position
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    return group, first
 
 
 def _broadcast(units: object, n: int, name: str) -> np.ndarray:

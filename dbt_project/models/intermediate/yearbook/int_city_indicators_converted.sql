@@ -1,13 +1,19 @@
 -- City yearbook values for the whole city (全市), as catalogue indicators in canonical units,
 -- keyed by city code.
 --
+-- Indicator names are matched through ref_indicator_aliases (name aliases; an alias scoped
+-- to files by source_pattern wins over unscoped ones) and units converted through ref_units,
+-- the same seeds orchestration/ingest/indicators.py applies on ingest, where rows with an
+-- unknown indicator or an unconvertible unit are quarantined with the reason.
+--
 -- Rows are EXCLUDED here, on purpose, when:
 --   * scope is 市辖区 (city proper): the panels use whole-city values;
---   * the (indicator name, printed unit) pair is not in ref_indicators: an unknown header or a
---     unit we do not know how to convert must not reach a panel. These rows are still in
---     staging; quarantining them with a reason is a later issue;
+--   * the indicator name has no alias, or the printed unit is unknown or of another
+--     dimension than the canonical unit (e.g. 美元 for 亿元): such values must not reach a
+--     panel; ingest quarantines them;
 --   * region_name is not a ref_cities city_name: province heading and subtotal rows, and any
---     city whose printed name differs from the reference name (former names are a later issue);
+--     city whose printed name differs from the reference name (former names are matched by
+--     the region matcher);
 --   * the value is NULL (a missing marker such as —): the panel leaves the indicator NULL.
 
 with
@@ -20,9 +26,30 @@ values_whole_city as (
 
 ),
 
+aliases as (
+
+    select
+        indicator_code,
+        lower(regexp_replace(alias, '\s', '', 'g')) as alias_key,
+        nullif(source_pattern, '') as source_pattern
+    from {{ ref('ref_indicator_aliases') }}
+    where alias_kind = 'name'
+
+),
+
 indicators as (
 
     select * from {{ ref('ref_indicators') }}
+
+),
+
+units as (
+
+    select
+        {{ unit_key('unit') }} as unit_key,
+        dimension,
+        to_base
+    from {{ ref('ref_units') }}
 
 ),
 
@@ -32,32 +59,59 @@ cities as (
 
 ),
 
+matched as (
+
+    select
+        values_whole_city.*,
+        aliases.indicator_code
+    from values_whole_city
+    inner join aliases
+        on lower(regexp_replace(values_whole_city.indicator_name, '\s', '', 'g'))
+            = aliases.alias_key
+        and (
+            aliases.source_pattern is null
+            or values_whole_city.source_file glob aliases.source_pattern
+        )
+    -- a scoped alias that matches the file beats unscoped ones
+    qualify rank() over (
+        partition by
+            values_whole_city.source_file, values_whole_city.sheet_name,
+            values_whole_city.source_row, values_whole_city.source_col
+        order by aliases.source_pattern is null
+    ) = 1
+
+),
+
 converted as (
 
     select
         cities.city_code,
-        values_whole_city.year,
-        indicators.code as indicator_code,
-        {{ convert_unit_by_factor(
-            'values_whole_city.value_printed_unit', 'indicators.factor_to_canonical'
+        matched.year,
+        matched.indicator_code,
+        {{ convert_unit_by_base(
+            'matched.value_printed_unit', 'printed_unit.to_base', 'canonical_unit.to_base'
         ) }} as value,
         indicators.canonical_unit as unit,
 
         -- provenance: where the printed number came from
-        values_whole_city.region_name,
-        values_whole_city.value_printed_unit,
-        values_whole_city.unit_printed,
-        values_whole_city.source_file,
-        values_whole_city.sheet_name,
-        values_whole_city.source_row,
-        values_whole_city.source_col
+        matched.region_name,
+        matched.value_printed_unit,
+        matched.unit_printed,
+        matched.source_file,
+        matched.sheet_name,
+        matched.source_row,
+        matched.source_col
 
-    from values_whole_city
+    from matched
     inner join indicators
-        on values_whole_city.indicator_name = indicators.name_zh
-        and values_whole_city.unit_printed = indicators.unit_printed
+        on matched.indicator_code = indicators.code
+    inner join units as printed_unit
+        on {{ unit_key('matched.unit_printed') }} = printed_unit.unit_key
+    inner join units as canonical_unit
+        on {{ unit_key('indicators.canonical_unit') }} = canonical_unit.unit_key
+        and printed_unit.dimension = canonical_unit.dimension
     inner join cities
-        on values_whole_city.region_name = cities.city_name
+        on matched.region_name = cities.city_name
 
 )
 
