@@ -1,5 +1,6 @@
 """Raw layer: landing files -> DuckDB schema `raw`, with provenance and quarantine."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -10,7 +11,9 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.ingest import landing, schema, versions
+from orchestration.ingest.normalize import attach_region_codes
 from orchestration.ingest.readers import READERS, Reader
+from orchestration.ingest.regions import load_aliases
 
 DUCKDB_POOL = "dri_duckdb_writer"
 
@@ -32,10 +35,17 @@ class RawSource:
     columns: list[str]
     reader: Reader
     value_key: list[str]  # what a value measures; the newest file wins per key
+    # Meaning added after reading (codes for names); returns (kept rows, quarantined rows).
+    normalize: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]] | None = None
+
+
+def _city_regions(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Any level: a prefecture table may print province subtotals or municipalities.
+    return attach_region_codes(values, load_aliases(), "raw.city_yearbook_values")
 
 
 CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
-                          READERS["city_yearbook"], versions.VALUE_KEY)
+                          READERS["city_yearbook"], versions.VALUE_KEY, _city_regions)
 PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
                     ["application_number"])
 
@@ -68,6 +78,9 @@ def load_source(con, source: RawSource, log) -> dict:
         pd.concat(frames, ignore_index=True),
         [f.relpath for f in landing.newest_first(files)], source.value_key,
     )
+    if source.normalize is not None:
+        values, rejected = source.normalize(values)
+        bad.append(rejected)
     quarantine = pd.concat(bad, ignore_index=True).assign(loaded_at=loaded_at)
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")

@@ -1,0 +1,45 @@
+"""From what a reader printed to what the warehouse means: region names -> codes.
+
+A value whose region cannot be matched (in that year) leaves `raw` for `quality.quarantine`
+with the reason and the names it nearly matched; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from orchestration.ingest import schema
+from orchestration.ingest.regions import match_regions
+
+
+def attach_region_codes(
+    values: pd.DataFrame, aliases: pd.DataFrame, target_table: str,
+    level: str | tuple[str, ...] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add region_code / region_level / region_match to `values`; rows whose name is
+    unmatched or ambiguous in their year go to the returned quarantine frame."""
+    if values.empty:
+        empty = values.assign(region_code=pd.Series(dtype="string"),
+                              region_level=pd.Series(dtype="string"),
+                              region_match=pd.Series(dtype="string"))
+        return empty, pd.DataFrame(columns=schema.QUARANTINE)
+    matched = match_regions(values["region_name"], values["year"], aliases, level=level)
+    ok = matched["match_status"].isin(["exact", "alias"])
+    out = values.assign(
+        region_code=matched["region_code"], region_level=matched["region_level"],
+        region_match=matched["match_status"],
+    )[ok.to_numpy()].reset_index(drop=True)
+    bad = values[(~ok).to_numpy()]
+    why = matched.loc[~ok]
+    reasons = (
+        why["match_status"] + " region name '" + bad["region_name"].astype(str).to_numpy()
+        + "' in " + bad["year"].astype(str).to_numpy()
+        + why["candidates"].fillna("").map(lambda c: f"; candidates: {c}" if c else "")
+    )
+    quarantine = pd.DataFrame({
+        **{c: bad[c].to_numpy() for c in schema.PROVENANCE},
+        "target_table": target_table,
+        "value_text": bad["region_name"].astype(str).to_numpy(),
+        "reason": reasons.to_numpy(),
+    }, columns=schema.QUARANTINE)
+    return out, quarantine
