@@ -23,6 +23,9 @@ def publish(work_db: Path, published_db: Path) -> Path:
     with duckdb.connect(str(work_db)) as con:
         con.execute("CHECKPOINT")
     published_db.parent.mkdir(parents=True, exist_ok=True)
+    # Leftovers of a publish that was killed mid-copy; never the published file itself.
+    for stale in published_db.parent.glob(f".{published_db.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(work_db, tmp)
