@@ -7,7 +7,7 @@ ADF regression (per series, t = p+2..T):
     dy_t = [c] [+ d t] + rho y_{t-1} + sum_{j=1..p} phi_j dy_{t-j} + e_t
 
 The statistic is the t ratio of rho. The lag order p is fixed (``lags=int``) or chosen
-by ``criterion="aic"`` / ``"bic"`` from 0..``max_lags`` (default Schwert's
+by ``criterion="bic"`` (default, EViews' SIC) / ``"aic"`` from 0..``max_lags`` (default Schwert's
 12 (T/100)^(1/4), capped at T/2 - k_det - 1, as statsmodels' ``adfuller``), with
 every candidate fitted on the common sample of the largest order and the chosen
 order refitted on all available observations (statsmodels' ``adfuller`` procedure;
@@ -39,6 +39,10 @@ Panel combination (N cross-sections with p-values p_i):
 
 * Maddala-Wu: P = -2 sum ln p_i ~ chi2(2N).
 * Choi inverse normal: Z = sum Phi^-1(p_i) / sqrt(N) ~ N(0, 1), left tail.
+
+Also `ips_test`: Im, Pesaran and Shin (2003) W-tbar, with the null moments of the
+individual ADF statistics simulated at each series' sample size and lag order.
+Levin-Lin-Chu is not implemented.
 """
 
 from __future__ import annotations
@@ -191,7 +195,7 @@ def adf_test(
     y: np.ndarray | pd.Series,
     deterministic: Deterministic = "c",
     lags: int | None = None,
-    criterion: Criterion = "aic",
+    criterion: Criterion = "bic",
     max_lags: int | None = None,
     pvalues: Literal["finite_sample", "asymptotic"] = "finite_sample",
 ) -> ADFResult:
@@ -246,7 +250,7 @@ def fisher_adf(
     time: str,
     deterministic: Deterministic = "c",
     lags: int | None = None,
-    criterion: Criterion = "aic",
+    criterion: Criterion = "bic",
     max_lags: int | None = None,
     pvalues: Literal["finite_sample", "asymptotic"] = "finite_sample",
 ) -> FisherADFResult:
@@ -272,3 +276,86 @@ def fisher_adf(
                  variable),
     ]
     return FisherADFResult(variable=variable, tests=tests, by_entity=by_entity)
+
+
+def _simulate_adf_tau(
+    nobs: int, deterministic: Deterministic, lags: int, n_sim: int, seed: int
+) -> np.ndarray:
+    """Draws of the ADF(p) t statistic on `nobs` regression observations under H0
+    (random walk with iid N(0, 1) innovations, the p lagged differences included)."""
+    rng = np.random.default_rng(seed)
+    n_det = _N_DET[deterministic]
+    k = 1 + lags + n_det
+    out = np.empty(n_sim)
+    chunk = max(1, 2_000_000 // ((nobs + lags + 1) * k))
+    trend = np.arange(1, nobs + 1, dtype=float)
+    for start in range(0, n_sim, chunk):
+        m = min(chunk, n_sim - start)
+        e = rng.standard_normal((m, nobs + lags + 1))
+        e[:, 0] = 0.0
+        y = np.cumsum(e, axis=1)
+        dy = e[:, 1:]  # dy[:, s] = y[:, s + 1] - y[:, s]
+        cols = [y[:, lags : lags + nobs]]
+        cols += [dy[:, lags - j : lags - j + nobs] for j in range(1, lags + 1)]
+        if n_det >= 1:
+            cols.append(np.ones((m, nobs)))
+        if n_det == 2:
+            cols.append(np.broadcast_to(trend, (m, nobs)))
+        x = np.stack(cols, axis=2)  # (m, nobs, k)
+        target = dy[:, lags : lags + nobs]
+        xtx = np.einsum("rtk,rtl->rkl", x, x)
+        xty = np.einsum("rtk,rt->rk", x, target)
+        inv = np.linalg.inv(xtx)
+        coef = np.einsum("rkl,rl->rk", inv, xty)
+        resid = target - np.einsum("rtk,rk->rt", x, coef)
+        s2 = np.einsum("rt,rt->r", resid, resid) / (nobs - k)
+        out[start : start + m] = coef[:, 0] / np.sqrt(s2 * inv[:, 0, 0])
+    return out
+
+
+@lru_cache(maxsize=128)
+def adf_null_moments(
+    nobs: int, deterministic: Deterministic = "c", lags: int = 0, n_sim: int = 50_000,
+    seed: int = 2003,
+) -> tuple[float, float]:
+    """Mean and variance of the ADF(p) t statistic under H0 at `nobs` regression
+    observations, by simulation (what Im, Pesaran and Shin 2003, Table 3 tabulate)."""
+    draws = _simulate_adf_tau(int(nobs), deterministic, int(lags), int(n_sim), int(seed))
+    return float(draws.mean()), float(draws.var(ddof=1))
+
+
+def ips_test(
+    df: pd.DataFrame,
+    variable: str,
+    entity: str,
+    time: str,
+    deterministic: Deterministic = "c",
+    lags: int | None = None,
+    criterion: Criterion = "bic",
+    max_lags: int | None = None,
+) -> FisherADFResult:
+    """Im, Pesaran and Shin (2003) W-tbar test of H0: every series has a unit root.
+
+    W = sqrt(N) (tbar - mean_i E[t_i]) / sqrt(mean_i Var[t_i]) ~ N(0, 1), left tail,
+    with tbar the mean of the individual ADF t statistics and E, Var the null moments
+    at each series' regression sample size and lag order. IPS tabulate those moments
+    (their Table 3); here they are simulated with the same design (`adf_null_moments`,
+    50,000 draws), so W agrees with EViews' "Im, Pesaran and Shin W-stat" up to that
+    simulation noise (about 0.01 in the moments).
+    """
+    data = df.loc[:, [entity, time, variable]].dropna().sort_values([entity, time])
+    rows = []
+    for ent, g in data.groupby(entity, sort=True):
+        r = adf_test(g[variable].to_numpy(), deterministic, lags, criterion, max_lags)
+        mean, var = adf_null_moments(r.nobs, deterministic, r.lags)
+        rows.append({"entity": ent, "t_stat": r.stat, "p_value": r.p_value, "lags": r.lags,
+                     "nobs": r.nobs, "null_mean": mean, "null_var": var})
+    by_entity = pd.DataFrame(rows)
+    n = len(by_entity)
+    if n == 0:
+        raise ValueError("no cross-section has data")
+    w = float(np.sqrt(n) * (by_entity.t_stat.mean() - by_entity.null_mean.mean())
+              / np.sqrt(by_entity.null_var.mean()))
+    test = StatTest("Im, Pesaran and Shin W-stat", w, float(stats.norm.cdf(w)), "normal", "",
+                    "all cross-sections have a unit root", variable)
+    return FisherADFResult(variable=variable, tests=[test], by_entity=by_entity)

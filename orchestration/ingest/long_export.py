@@ -111,6 +111,12 @@ def _has_required(mapping: dict[str, int]) -> bool:
     )
 
 
+def is_long_export_header(headers: list[object]) -> bool:
+    """Whether a header row names region, year, value and an indicator (name or code), i.e.
+    the file is for this reader (e.g. to tell a long CSV from a printed yearbook table)."""
+    return _has_required(map_columns(headers))
+
+
 def read_long_export(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one long export (.csv, .xlsx or .parquet) into (values with columns `COLUMNS`,
     quarantine with `schema.QUARANTINE`).

@@ -22,7 +22,12 @@ from openpyxl import Workbook
 from orchestration.ingest import schema
 from orchestration.ingest.indicators import load_catalogue, normalize_indicators
 from orchestration.ingest.landing import IngestError, LandingFile, sha256_of
-from orchestration.ingest.long_export import COLUMNS, TARGET_TABLE, read_long_export
+from orchestration.ingest.long_export import (
+    COLUMNS,
+    TARGET_TABLE,
+    is_long_export_header,
+    read_long_export,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "warehouse" / "bundled" / "province_st_yearbook"
@@ -185,6 +190,14 @@ def test_unreadable_files_raise_naming_the_file(tmp_path, name, content, message
         read_long_export(landing_file(path))
     assert str(error.value).startswith(f"yearbook_long/{name}: ")
     assert message in str(error.value)
+
+
+def test_header_recognition():
+    assert is_long_export_header(["province", "year", "chn_block4", "value", "units"])
+    assert is_long_export_header(["地区", "年份", "指标代码", "数值"])
+    assert not is_long_export_header(["地区", "年份", "指标", "单位"])  # no value column
+    assert not is_long_export_header(["城市", "地区生产总值（万元）", None])  # a printed table
+    assert not is_long_export_header(["申请号", "申请日", "IPC分类号"])
 
 
 # ------------------------------------------------------------------ the real bundled files

@@ -101,3 +101,18 @@ def test_r2_as_stata_defines_them(grunfeld: pd.DataFrame) -> None:
     assert res.r2_within == pytest.approx(dem.corr().iloc[0, 1] ** 2, rel=1e-10)
     stats_names = set(res.stats_frame()["statistic"])
     assert {"r2_between", "wald_chi2", "theta", "rho"} <= stats_names
+
+
+def test_wage_panel_matches_formula() -> None:
+    # linearmodels' shipped wage_panel (545 men x 8 years, balanced): a second real
+    # panel with several regressors and a binary one.
+    from linearmodels.datasets import wage_panel
+
+    df = wage_panel.load()
+    xs = ["exper", "expersq", "married", "union", "hours"]
+    res = fit_random_effects(df, "lwage", xs, "nr", "year")
+    ref = swamy_arora_by_hand(df, "lwage", xs, "nr")
+    np.testing.assert_allclose(res.params.to_numpy(), ref["b"], rtol=1e-8)
+    np.testing.assert_allclose(np.sqrt(np.diag(res.cov.to_numpy())),
+                               np.sqrt(np.diag(ref["v"])), rtol=1e-8)
+    assert res.theta == pytest.approx(ref["theta"], rel=1e-10)

@@ -112,3 +112,32 @@ def test_fisher_size_and_power_in_short_panels() -> None:
     assert size_chi <= 0.11 and size_z <= 0.11
     power_chi, power_z = rate(0.3, 30)
     assert power_chi >= 0.9 and power_z >= 0.9
+
+
+def test_ips_null_moments_approach_the_asymptotic_ones() -> None:
+    from models_py.unit_root import adf_null_moments
+
+    # Nabeya (1999) / IPS (2003) Table 1: with a constant the DF t statistic has
+    # asymptotic mean -1.533 and variance 0.706. Simulation noise (50,000 draws) is
+    # about 0.004 for the mean and 0.005 for the variance.
+    mean, var = adf_null_moments(500, "c", 0)
+    assert mean == pytest.approx(-1.533, abs=0.015)
+    assert var == pytest.approx(0.706, abs=0.02)
+    # With lags the lag-augmented design is simulated; at p = 0 it is the DF design.
+    sim = df_null_quantiles([0.5], 10, "c")[0]
+    assert adf_null_moments(10, "c", 0)[0] == pytest.approx(sim, abs=0.1)
+
+
+def test_ips_statistic_by_hand_and_size_power() -> None:
+    from models_py.unit_root import ips_test
+
+    res = ips_test(random_walk_panel(1, 6, 20, rho=0.7), "y", "id", "t", lags=1)
+    per = res.entity_frame()
+    w = np.sqrt(6) * (per.t_stat.mean() - per.null_mean.mean()) / np.sqrt(per.null_var.mean())
+    assert res.tests[0].statistic == pytest.approx(w, rel=1e-12)
+    size = np.mean([ips_test(random_walk_panel(s, 8, 15), "y", "id", "t", lags=0)
+                    .tests[0].p_value < 0.05 for s in range(100)])
+    power = np.mean([ips_test(random_walk_panel(s, 8, 15, 0.3), "y", "id", "t", lags=0)
+                     .tests[0].p_value < 0.05 for s in range(30)])
+    assert size <= 0.11
+    assert power >= 0.9
