@@ -75,7 +75,7 @@ def main() -> None:
     print(f"speed-up: {t_naive / t_vec:,.0f}x")
     print(f"check: SSR at the {n_timed} timed grid points, vectorized vs linearmodels, "
           f"max relative difference {agree:.1e}")
-    print(res.tests_frame().to_string(index=False))
+    print(res.steps_frame().to_string(index=False))
     print(res.thresholds_frame().to_string(index=False))
     print(res.coefficients_frame().to_string(index=False))
 

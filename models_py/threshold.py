@@ -177,6 +177,8 @@ class ThresholdResult:
     steps: list[ThresholdStep]
     ssr_linear: float
     grid: np.ndarray
+    # LR(gamma) over the grid for each threshold of the final model (sorted), for the
+    # usual LR plot; the horizontal line is lr_critical_value(level).
     lr_curves: list[np.ndarray]
     params: pd.Series
     std_errors: pd.Series
@@ -206,20 +208,26 @@ class ThresholdResult:
         )
 
     def thresholds_frame(self) -> pd.DataFrame:
-        """One row per threshold of the final model: estimate, CI, SSR, F, bootstrap p
-        and the bootstrap critical values (10 %, 5 %, 1 %) of the step that added it."""
-        rows = []
+        """One row per threshold of the final model (sorted): estimate and the LR
+        confidence interval."""
         final = self.steps[-1]
-        for i, g in enumerate(final.thresholds):
-            step = self.steps[min(i, len(self.steps) - 1)]
-            crit = (np.quantile(step.boot_f, [0.9, 0.95, 0.99]) if len(step.boot_f)
+        return pd.DataFrame({
+            "threshold": [f"gamma{i + 1}" for i in range(len(final.thresholds))],
+            "estimate": final.thresholds,
+            "conf_low": [lo for lo, _ in final.ci],
+            "conf_high": [hi for _, hi in final.ci],
+        })
+
+    def steps_frame(self) -> pd.DataFrame:
+        """One row per sequential test (Hansen 1999, Table 2 layout): number of
+        thresholds, SSR, F, bootstrap p-value and bootstrap critical values."""
+        rows = []
+        for st in self.steps:
+            crit = (np.quantile(st.boot_f, [0.9, 0.95, 0.99]) if st.boot_f.size
                     else [np.nan] * 3)
-            rows.append({
-                "threshold": f"gamma{i + 1}", "estimate": g,
-                "conf_low": final.ci[i][0], "conf_high": final.ci[i][1],
-                "ssr": step.ssr, "f_stat": step.f_stat, "p_value": step.p_value,
-                "crit10": crit[0], "crit5": crit[1], "crit1": crit[2],
-            })
+            rows.append({"k": st.k, "ssr": st.ssr, "f_stat": st.f_stat,
+                         "p_value": st.p_value, "n_boot": int(st.boot_f.size),
+                         "crit10": crit[0], "crit5": crit[1], "crit1": crit[2]})
         return pd.DataFrame(rows)
 
     def coefficients_frame(self) -> pd.DataFrame:

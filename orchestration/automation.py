@@ -30,6 +30,7 @@ BUILD_JOB = "build_all"
 RAW_ASSET_BY_KIND = {
     "city_yearbook": AssetKey(["raw", "city_yearbook_values"]),
     "patents": AssetKey(["raw", "patents"]),
+    "yearbook_long": AssetKey(["raw", "yearbook_long_values"]),
 }
 
 build_all_job = define_asset_job(

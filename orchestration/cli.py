@@ -45,7 +45,8 @@ def demo_data(
     scale: float = typer.Option(1.0, help="Multiplier on the number of patent records."),
     force: bool = typer.Option(False, help="Write even if the landing zone already has files."),
 ) -> None:
-    """Write SYNTHETIC demo yearbooks and a patent extract into the landing zone."""
+    """Write SYNTHETIC demo yearbooks and a patent extract into the landing zone, with the
+    bundled REAL provincial science-and-technology tables."""
     from orchestration.ingest import demo_data as demo
     from orchestration.ingest.landing import discover
 
@@ -65,6 +66,11 @@ def _write_demo(demo, landing: Path, seed: int, cities: int, scale: float) -> No
     )
     console.print(f"  {files.n_city_years:,} city-years, {files.n_patents:,} patents; "
                   f"true values in {files.truth}")
+    from orchestration.ingest.bundled import copy_bundled
+
+    real = [p for p in copy_bundled(landing) if not p.name.endswith(".meta.yml")]
+    console.print(f"  plus {len(real)} REAL provincial science-and-technology tables "
+                  "(bundled long exports)")
 
 
 @app.command()

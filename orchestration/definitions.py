@@ -34,6 +34,7 @@ def build_definitions() -> Definitions:
         assets=[
             raw.city_yearbook_values,
             raw.patent_records,
+            raw.yearbook_long_values,
             dri_dbt_models,
             estimation.benchmark_twfe,
             reports.benchmark_twfe_report,

@@ -13,6 +13,7 @@ from orchestration.publish import publish
     deps=[
         AssetKey(["reports", "benchmark_twfe_report"]),
         AssetKey(["estimates", "benchmark_twfe"]),
+        AssetKey(["raw", "yearbook_long_values"]),
     ],
     description="Atomically replaces warehouse/dri.duckdb with this run's working database. "
     "Runs only when everything upstream succeeded, so analysts never see a failed build.",

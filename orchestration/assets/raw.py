@@ -11,9 +11,8 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.ingest import landing, schema, versions
-from orchestration.ingest.normalize import attach_region_codes
+from orchestration.ingest.normalize import normalize_yearbook_values
 from orchestration.ingest.readers import READERS, Reader
-from orchestration.ingest.regions import load_aliases
 
 DUCKDB_POOL = "dri_duckdb_writer"
 
@@ -39,13 +38,21 @@ class RawSource:
     normalize: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]] | None = None
 
 
-def _city_regions(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _normalize_city(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Any level: a prefecture table may print province subtotals or municipalities.
-    return attach_region_codes(values, load_aliases(), "raw.city_yearbook_values")
+    return normalize_yearbook_values(values, "raw.city_yearbook_values")
+
+
+def _normalize_long(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Long exports in the warehouse so far are provincial tables with a national row.
+    return normalize_yearbook_values(values, "raw.yearbook_long_values", ("national", "province"))
 
 
 CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
-                          READERS["city_yearbook"], versions.VALUE_KEY, _city_regions)
+                          READERS["city_yearbook"], versions.VALUE_KEY, _normalize_city)
+YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBOOK_LONG_VALUES,
+                          READERS["yearbook_long"], [*versions.VALUE_KEY, "indicator_key"],
+                          _normalize_long)
 PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
                     ["application_number"])
 
@@ -204,3 +211,18 @@ def city_yearbook_values(
 )
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     return _materialize(context, duckdb, PATENTS)
+
+
+@asset(
+    key=["raw", "yearbook_long_values"],
+    group_name="raw",
+    pool=DUCKDB_POOL,
+    description="Long yearbook exports (region, year, indicator, value, unit) in the landing "
+    "zone - e.g. the real provincial science-and-technology tables bundled with the project - "
+    "with region and indicator codes, values in canonical units and provenance; rows that "
+    "cannot be matched or converted go to quality.quarantine.",
+)
+def yearbook_long_values(
+    context: AssetExecutionContext, duckdb: DuckDBResource
+) -> MaterializeResult:
+    return _materialize(context, duckdb, YEARBOOK_LONG)

@@ -98,14 +98,22 @@ class DemoData:
     patents: pd.DataFrame  # one row per patent, columns as the extract prints them
 
 
-def default_cities_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "ref_cities.csv"
+def seeds_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 
-def load_cities(path: Path | None = None) -> pd.DataFrame:
-    """Prefecture-level cities (not municipalities) from the reference seed."""
-    cities = pd.read_csv(path or default_cities_path(), dtype={"city_code": str})
-    return cities[cities["unit_type"] == "prefecture"].sort_values("city_code")
+def load_cities(seeds: Path | None = None) -> pd.DataFrame:
+    """Prefecture-level cities (not municipalities) that existed unchanged through the whole
+    window, as paper 002's balanced panel requires: no unit created, abolished, merged or
+    renamed in 2010-2024 (the geography seeds' change list)."""
+    seeds = seeds or seeds_dir()
+    cities = pd.read_csv(seeds / "ref_cities.csv", dtype={"city_code": str})
+    units = pd.read_csv(seeds / "ref_admin_divisions.csv", dtype={"code": str})
+    changes = pd.read_csv(seeds / "ref_admin_changes.csv", dtype=str)
+    stable = set(units.loc[units["valid_from"].isna() & units["valid_to"].isna(), "code"])
+    changed = set(changes["old_code"].dropna()) | set(changes["new_code"].dropna())
+    keep = (cities["unit_type"] == "prefecture") & cities["city_code"].isin(stable - changed)
+    return cities[keep].sort_values("city_code")
 
 
 def simulate(

@@ -1,7 +1,9 @@
-"""From what a reader printed to what the warehouse means: region names -> codes.
+"""From what a reader printed to what the warehouse means: region names -> codes, indicator
+names -> catalogue codes, printed units -> canonical units.
 
-A value whose region cannot be matched (in that year) leaves `raw` for `quality.quarantine`
-with the reason and the names it nearly matched; nothing is guessed.
+A value whose region cannot be matched (in that year), whose indicator is unknown or whose
+unit cannot be converted leaves `raw` for `quality.quarantine` with the reason (and, for
+regions, the names it nearly matched); nothing is guessed.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from orchestration.ingest import schema
-from orchestration.ingest.regions import match_regions
+from orchestration.ingest.indicators import normalize_indicators
+from orchestration.ingest.regions import load_aliases, match_regions
 
 
 def attach_region_codes(
@@ -43,3 +46,14 @@ def attach_region_codes(
         "reason": reasons.to_numpy(),
     }, columns=schema.QUARANTINE)
     return out, quarantine
+
+
+def normalize_yearbook_values(
+    values: pd.DataFrame, target_table: str, level: str | tuple[str, ...] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Regions, then indicators and units; returns (rows with every schema.NORMALIZED
+    column, quarantined rows)."""
+    located, bad_regions = attach_region_codes(values, load_aliases(), target_table, level)
+    normalized, bad_indicators = normalize_indicators(located, target_table=target_table)
+    quarantine = pd.concat([bad_regions, bad_indicators[schema.QUARANTINE]], ignore_index=True)
+    return normalized, quarantine

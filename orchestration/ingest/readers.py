@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from orchestration.ingest import patents, yearbook
+from orchestration.ingest import long_export, patents, yearbook
 from orchestration.ingest.landing import KINDS, IngestError, LandingFile, sha256_of
 
 Reader = Callable[[LandingFile], tuple[pd.DataFrame, pd.DataFrame]]
@@ -15,21 +15,25 @@ Reader = Callable[[LandingFile], tuple[pd.DataFrame, pd.DataFrame]]
 READERS: dict[str, Reader] = {
     "city_yearbook": yearbook.read_city_yearbook,
     "patents": patents.read_patents,
+    "yearbook_long": long_export.read_long_export,
 }
 
 
 def guess_kind(path: Path) -> str:
-    """Spreadsheets are yearbook tables, Parquet is a patent extract, and a CSV is a patent
-    extract when its header maps the patent columns the reader requires."""
+    """Spreadsheets are yearbook tables, Parquet is a patent extract; a CSV is a patent
+    extract or a long export when its header maps the columns that reader requires, and a
+    printed yearbook table otherwise."""
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xls"}:
         return "city_yearbook"
     if suffix == ".parquet":
         return "patents"
     if suffix == ".csv":
-        head = _first_line(path)
-        if set(patents.REQUIRED) <= set(patents.map_columns(head.split(","))):
+        head = _first_line(path).split(",")
+        if set(patents.REQUIRED) <= set(patents.map_columns(head)):
             return "patents"
+        if long_export.is_long_export_header(head):
+            return "yearbook_long"
         return "city_yearbook"
     raise IngestError(f"{path.name}: unknown file type '{suffix}' (expected one of "
                       f"{sorted(set().union(*KINDS.values()))})")

@@ -23,6 +23,17 @@ CITY_YEARBOOK_VALUES = [
     "value",           # DOUBLE: parsed number (NULL when the cell is a missing marker)
 ]
 
+# raw.yearbook_long_values — long exports (region, year, indicator, value, unit); the
+# export's own indicator code (e.g. techme's `variables`) is kept as indicator_key.
+YEARBOOK_LONG_VALUES = [*CITY_YEARBOOK_VALUES, "indicator_key"]
+
+# Added to both yearbook tables on ingest: the region and indicator the printed names mean,
+# and the value in the catalogue's canonical unit (orchestration.ingest.normalize).
+NORMALIZED = [
+    "region_code", "region_level", "region_match",
+    "indicator_code", "canonical_unit", "value_canonical", "source_preference",
+]
+
 # raw.patents — one row per patent record of an extract.
 PATENTS = [
     *PROVENANCE,

@@ -373,3 +373,34 @@ def test_frames_are_tidy(grunfeld: pd.DataFrame) -> None:
     assert values["adj_r2"] == pytest.approx(expected_adj, rel=1e-12)
     assert res.name == "baseline" and res.dependent == "inv"
     assert fit_panel_ols(grunfeld, "inv", X, "firm", "year").name == "inv"
+
+
+def test_munnell_two_way_against_linearmodels_and_its_df_difference() -> None:
+    # linearmodels' shipped Munnell panel (48 states x 17 years). The slopes equal
+    # PanelOLS(entity_effects, time_effects); the clustered variances differ by the
+    # documented small-sample factor: linearmodels (debiased, group_debias) counts all
+    # n + T - 1 effects in K, Stata's xtreg counts the T - 1 year dummies and the
+    # constant only (the entity effects are nested in the clusters), so
+    # var_here / var_linearmodels = (N - k - (n + T - 1)) / (N - k - T).
+    from linearmodels import PanelOLS
+    from linearmodels.datasets import munnell
+
+    m = munnell.load()
+    m["lgsp"] = np.log(m["GSP"])
+    xs = ["HWY", "WATER", "UTIL", "PC", "EMP", "UNEMP"]
+    ours = fit_panel_ols(m, "lgsp", xs, "ST_ABB", "YR")
+    data = m.set_index(["ST_ABB", "YR"])
+    lm = PanelOLS(data["lgsp"], data[xs], entity_effects=True, time_effects=True).fit(
+        cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)
+    np.testing.assert_allclose(ours.params, lm.params[xs], rtol=1e-9)
+    n_obs, k, n_ent, n_t = len(m), len(xs), 48, 17
+    factor = (n_obs - k - (n_ent + n_t - 1)) / (n_obs - k - n_t)
+    np.testing.assert_allclose(ours.std_errors**2, factor * lm.std_errors[xs] ** 2, rtol=1e-9)
+    # Pooled OLS (no effects) equals linearmodels' PooledOLS with a constant.
+    from linearmodels import PooledOLS
+
+    pooled = fit_panel_ols(m, "lgsp", xs, "ST_ABB", "YR", entity_effects=False,
+                           time_effects=False, cov="unadjusted")
+    ref = PooledOLS(data["lgsp"], data[xs].assign(const=1.0)).fit(debiased=True)
+    np.testing.assert_allclose(pooled.params, ref.params[xs], rtol=1e-9)
+    np.testing.assert_allclose(pooled.std_errors, ref.std_errors[xs], rtol=1e-9)

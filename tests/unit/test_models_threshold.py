@@ -153,7 +153,9 @@ def test_recovers_a_known_threshold_and_tests_it() -> None:
     assert null.steps[0].p_value > 0.05
     frame = res.thresholds_frame()
     assert list(frame["threshold"]) == ["gamma1"]
-    assert frame.loc[0, "crit10"] <= frame.loc[0, "crit5"] <= frame.loc[0, "crit1"]
+    steps = res.steps_frame()
+    assert steps.loc[0, "crit10"] <= steps.loc[0, "crit5"] <= steps.loc[0, "crit1"]
+    assert steps.loc[0, "n_boot"] == 100
 
 
 def test_xthreg_convention_uses_all_periods_and_weak_inequality() -> None:
@@ -175,3 +177,41 @@ def test_hansen_grid_positions() -> None:
     grid = hansen_grid(q, trim=0.1, step=0.1)
     # positions floor(100 p), p = 0.1 .. 0.9 -> values 10, 20, ..., 90
     np.testing.assert_array_equal(grid, np.arange(10.0, 91.0, 10.0))
+
+
+def test_triple_threshold_search_and_bootstrap_equal_brute_force() -> None:
+    df = simulate(6, n=20, t=5)
+    n_boot, seed = 2, 9
+    res = fit_threshold(df, "y", "c", "q", ["x"], "id", "year", n_thresholds=3,
+                        trim=0.15, grid_step=0.1, n_boot=n_boot, seed=seed)
+    grid = res.grid
+    cols = [f"g{i}" for i in range(len(grid))]
+    w = within_kept(df.assign(**{f"g{i}": df.c * (df.q < g) for i, g in enumerate(grid)}),
+                    ["y", "x", "c", *cols])
+    y, base = w.y.to_numpy(), w[["x", "c"]].to_numpy()
+    gmat = [w[c].to_numpy() for c in cols]
+    n_obs, n, t = len(y), 20, 4
+
+    def search(ystar: np.ndarray, fixed: list[int]) -> tuple[int, float]:
+        curve = [brute_ssr(ystar, base, [gmat[j] for j in fixed] + [gmat[i]])
+                 if i not in fixed else np.inf for i in range(len(grid))]
+        return int(np.argmin(curve)), float(np.min(curve))
+
+    pair = [int(np.flatnonzero(grid == g)[0]) for g in res.steps[1].thresholds]
+    j3, s3 = search(y, pair)
+    assert res.steps[2].ssr == pytest.approx(s3, rel=1e-9)
+    assert res.thresholds == sorted(float(grid[j]) for j in [*pair, j3])
+    assert len(res.thresholds_frame()) == 3
+    # F3 draws: null = the double-threshold model; three sequential searches.
+    rng = np.random.default_rng(seed)
+    rng.integers(0, n, size=(n_boot, n))  # F1 draws
+    rng.integers(0, n, size=(n_boot, n))  # F2 draws
+    draws = rng.integers(0, n, size=(n_boot, n))
+    z2 = np.column_stack([base, *[gmat[j] for j in pair]])
+    e2 = y - z2 @ np.linalg.lstsq(z2, y, rcond=None)[0]
+    for r in range(n_boot):
+        ystar = (y - e2) + e2.reshape(n, t)[draws[r]].ravel()
+        a, _ = search(ystar, [])
+        b, s2 = search(ystar, [a])
+        _, s3b = search(ystar, [a, b])
+        assert res.steps[2].boot_f[r] == pytest.approx((s2 - s3b) / (s3b / n_obs), rel=1e-8)
