@@ -20,7 +20,8 @@ Inference is asymptotic, as in Stata and plm: z statistics, normal p-values and
 confidence intervals, and a Wald chi2(k) test that all slopes are zero.
 R² as Stata defines them (squared correlations, with b the slope estimates):
 within corr((x - xbar_i) b, y - ybar_i)², between corr(xbar_i b, ybar_i)²,
-overall corr(x b, y)².
+overall corr(x b, y)². ``r2_gls`` is the R² of the quasi-demeaned regression, the
+one plm and linearmodels print.
 
 Covariance: ``"unadjusted"`` (default; the GLS covariance s2_e (X*'X*)^-1 of Stata
 and plm) or ``"clustered_entity"`` (the cluster sandwich on the quasi-demeaned
@@ -49,6 +50,7 @@ class RandomEffectsResult(PanelResult):
     tests are asymptotic; ``f_stat`` / ``adj_r2`` are NaN (Stata prints Wald chi2)."""
 
     r2_between: float = float("nan")
+    r2_gls: float = float("nan")
     wald_chi2: float = float("nan")
     wald_pvalue: float = float("nan")
     sigma2_u: float = float("nan")
@@ -61,6 +63,7 @@ class RandomEffectsResult(PanelResult):
         base = base[~base["statistic"].isin(["adj_r2", "f_stat", "f_pvalue"])]
         extra = {
             "r2_between": self.r2_between,
+            "r2_gls": self.r2_gls,
             "wald_chi2": self.wald_chi2,
             "wald_pvalue": self.wald_pvalue,
             "sigma2_u": self.sigma2_u,
@@ -170,6 +173,7 @@ def fit_random_effects(
         df_resid=None,
         cov=cov_mat,
         r2_between=_sq_corr(means[:, 1], means[:, 0]),
+        r2_gls=float(res.rsquared),
         wald_chi2=wald,
         wald_pvalue=float(stats.chi2.sf(wald, len(regressors))),
         sigma2_u=float(vd["Effects"]),

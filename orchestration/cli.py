@@ -18,6 +18,10 @@ from rich.table import Table
 
 from orchestration import paths
 
+# Before numpy loads: OpenBLAS threads make the many small least-squares solves of the
+# estimation layer several times slower on small machines.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 app = typer.Typer(
     help="DRI Warehouse: yearbooks and patents in; panels, indices and econometric tables out.",
     no_args_is_help=True,

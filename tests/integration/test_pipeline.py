@@ -8,6 +8,7 @@ import io
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -80,9 +81,13 @@ def test_build_prints_a_summary(built_warehouse: Warehouse) -> None:
 
 def test_provenance_and_quarantine_tables(built_warehouse: Warehouse) -> None:
     files = query(built_warehouse, "SELECT * FROM raw.landing_files")
-    assert len(files) == len(YEARS) + 1
-    assert files["synthetic"].all()
+    demo = files[files["kind"].isin(["city_yearbook", "patents"])]
+    real = files[files["kind"] == "yearbook_long"]
+    assert len(demo) == len(YEARS) + 1 and demo["synthetic"].all()
+    assert len(real) == 11 and not real["synthetic"].any()  # bundled real S&T tables
+    assert (files["status"] == "current").all()
     assert files["source_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
+    assert all(Path(p).exists() for p in files["archived_path"])
     raw = query(built_warehouse, "SELECT count(*) AS n, count(DISTINCT source_file) AS f "
                                  "FROM raw.city_yearbook_values")
     assert raw.loc[0, "f"] == len(YEARS)

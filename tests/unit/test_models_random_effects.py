@@ -99,6 +99,15 @@ def test_r2_as_stata_defines_them(grunfeld: pd.DataFrame) -> None:
     assert res.r2_overall == pytest.approx(np.corrcoef(df.inv, df.xb)[0, 1] ** 2, rel=1e-10)
     dem = df[["inv", "xb"]] - df.groupby("firm")[["inv", "xb"]].transform("mean")
     assert res.r2_within == pytest.approx(dem.corr().iloc[0, 1] ** 2, rel=1e-10)
+    # The GLS R²: 1 - SSR / TSS of the quasi-demeaned regression.
+    ref = swamy_arora_by_hand(grunfeld, "inv", X, "firm")
+    ym = grunfeld.groupby("firm")["inv"].transform("mean").to_numpy()
+    ys = grunfeld["inv"].to_numpy() - ref["theta"] * ym
+    xm = grunfeld.groupby("firm")[X].transform("mean").to_numpy()
+    xs = np.column_stack([np.full(200, 1 - ref["theta"]), grunfeld[X].to_numpy()
+                          - ref["theta"] * xm])
+    e = ys - xs @ ref["b"]
+    assert res.r2_gls == pytest.approx(1 - e @ e / np.sum((ys - ys.mean()) ** 2), rel=1e-9)
     stats_names = set(res.stats_frame()["statistic"])
     assert {"r2_between", "wald_chi2", "theta", "rho"} <= stats_names
 

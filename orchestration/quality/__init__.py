@@ -1,0 +1,8 @@
+"""Data quality: the Great Expectations suites in `expectations/` as Dagster asset checks.
+
+`suites` reads the suite files (pure: no Great Expectations import), `validate` runs a suite
+against a DuckDB connection with an ephemeral GX context, `gx_checks` turns every suite into
+an asset check, `docs` builds the GX Data Docs site. Great Expectations is imported only
+inside `validate`'s functions: importing it costs seconds, and definitions load and the CLI's
+fast paths must not pay for it.
+"""
