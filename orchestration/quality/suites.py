@@ -227,20 +227,20 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[SuiteSpec]:
 
 
 def expectation_configs(batch: BatchSpec, skip: set[int] = frozenset()) -> list[dict]:
-    """The batch's expectations as GX 1.x configuration dicts (type, kwargs, meta); the
-    position in `meta` maps each validation result back to its spec (GX does not keep the
-    suite's order in its results). Positions in `skip` are left out."""
+    """The batch's expectations as GX 1.x configuration dicts (type, kwargs, meta, severity,
+    notes). The position in `meta` maps each validation result back to its spec (GX does
+    not keep the suite's order in its results). Positions in `skip` are left out."""
     configs = []
     for position, spec in enumerate(batch.expectations, start=1):
         if position in skip:
             continue
         meta: dict[str, Any] = {"blocking": spec.blocking, "position": position}
+        # GX's own severity says the same as `blocking` to readers of the Data Docs.
+        config: dict[str, Any] = {"type": spec.type, "kwargs": dict(spec.kwargs), "meta": meta,
+                                  "severity": "critical" if spec.blocking else "warning"}
         if spec.notes:
-            # GX Data Docs render meta.notes next to the expectation.
-            meta["notes"] = {"format": "markdown",
-                             "content": [("**blocking** — " if spec.blocking else
-                                          "**warning** — ") + spec.notes]}
-        configs.append({"type": spec.type, "kwargs": dict(spec.kwargs), "meta": meta})
+            config["notes"] = ("**Blocking.** " if spec.blocking else "**Warning.** ") + spec.notes
+        configs.append(config)
     return configs
 
 

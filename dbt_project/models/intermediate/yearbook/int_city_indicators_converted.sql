@@ -1,20 +1,21 @@
 -- City yearbook values for the whole city (全市), as catalogue indicators in canonical units,
--- keyed by city code.
+-- keyed by city code: one row per city x year x indicator.
 --
--- Indicator names are matched through ref_indicator_aliases (name aliases; an alias scoped
--- to files by source_pattern wins over unscoped ones) and units converted through ref_units,
--- the same seeds orchestration/ingest/indicators.py applies on ingest, where rows with an
--- unknown indicator or an unconvertible unit are quarantined with the reason.
+-- Region codes, indicator codes and canonical-unit values are attached on ingest
+-- (orchestration/ingest/normalize.py); cells whose region, indicator or unit could not be
+-- matched never reach raw (they are in quality.quarantine). No names are matched here.
 --
 -- Rows are EXCLUDED here, on purpose, when:
 --   * scope is 市辖区 (city proper): the panels use whole-city values;
---   * the indicator name has no alias, or the printed unit is unknown or of another
---     dimension than the canonical unit (e.g. 美元 for 亿元): such values must not reach a
---     panel; ingest quarantines them;
---   * region_name is not a ref_cities city_name: province heading and subtotal rows, and any
---     city whose printed name differs from the reference name (former names are matched by
---     the region matcher);
---   * the value is NULL (a missing marker such as —): the panel leaves the indicator NULL.
+--   * the region is not a prefecture-level unit (dim_regions.is_prefecture_level): province
+--     heading and subtotal rows;
+--   * the value is NULL (a missing marker such as —): the panel interpolates or leaves it NULL.
+--
+-- A 地区 converted to a city (毕节地区 522400 -> 毕节市 520500, same territory) is keyed by the
+-- current code (dim_regions.current_code), so its series continues across the change; the
+-- code as matched stays in region_code. If two cells still give the same city, year and
+-- indicator, the one with the lowest source_preference is kept (then file, sheet, row, column:
+-- deterministic), and candidate_count says how many there were.
 
 with
 
@@ -22,97 +23,58 @@ values_whole_city as (
 
     select * from {{ ref('stg_yearbook__city_yearbook_values') }}
     where scope = '全市'
-        and value_printed_unit is not null
+        and value_canonical is not null
 
 ),
 
-aliases as (
+prefecture_units as (
 
     select
-        indicator_code,
-        lower(regexp_replace(alias, '\s', '', 'g')) as alias_key,
-        nullif(source_pattern, '') as source_pattern
-    from {{ ref('ref_indicator_aliases') }}
-    where alias_kind = 'name'
+        region_code,
+        coalesce(current_code, region_code) as city_code
+    from {{ ref('dim_regions') }}
+    where is_prefecture_level
 
 ),
 
-indicators as (
-
-    select * from {{ ref('ref_indicators') }}
-
-),
-
-units as (
+keyed as (
 
     select
-        {{ unit_key('unit') }} as unit_key,
-        dimension,
-        to_base
-    from {{ ref('ref_units') }}
+        prefecture_units.city_code,
+        values_whole_city.year,
+        values_whole_city.indicator_code,
+        values_whole_city.value_canonical as value,
+        values_whole_city.canonical_unit as unit,
+        values_whole_city.source_preference,
+        count(*) over (
+            partition by
+                prefecture_units.city_code, values_whole_city.year,
+                values_whole_city.indicator_code
+        ) as candidate_count,
 
-),
-
-cities as (
-
-    select * from {{ ref('ref_cities') }}
-
-),
-
-matched as (
-
-    select
-        values_whole_city.*,
-        aliases.indicator_code
+        -- provenance: where the number came from
+        values_whole_city.region_code,
+        values_whole_city.region_name,
+        values_whole_city.value_printed_unit,
+        values_whole_city.unit_printed,
+        values_whole_city.source_file,
+        values_whole_city.sheet_name,
+        values_whole_city.source_row,
+        values_whole_city.source_col
     from values_whole_city
-    inner join aliases
-        on lower(regexp_replace(values_whole_city.indicator_name, '\s', '', 'g'))
-            = aliases.alias_key
-        and (
-            aliases.source_pattern is null
-            or values_whole_city.source_file glob aliases.source_pattern
-        )
-    -- a scoped alias that matches the file beats unscoped ones
-    qualify rank() over (
+    inner join prefecture_units
+        on values_whole_city.region_code = prefecture_units.region_code
+    qualify row_number() over (
         partition by
-            values_whole_city.source_file, values_whole_city.sheet_name,
-            values_whole_city.source_row, values_whole_city.source_col
-        order by aliases.source_pattern is null
+            prefecture_units.city_code, values_whole_city.year, values_whole_city.indicator_code
+        order by
+            values_whole_city.source_preference nulls last,
+            values_whole_city.source_file,
+            values_whole_city.sheet_name,
+            values_whole_city.source_row,
+            values_whole_city.source_col
     ) = 1
-
-),
-
-converted as (
-
-    select
-        cities.city_code,
-        matched.year,
-        matched.indicator_code,
-        {{ convert_unit_by_base(
-            'matched.value_printed_unit', 'printed_unit.to_base', 'canonical_unit.to_base'
-        ) }} as value,
-        indicators.canonical_unit as unit,
-
-        -- provenance: where the printed number came from
-        matched.region_name,
-        matched.value_printed_unit,
-        matched.unit_printed,
-        matched.source_file,
-        matched.sheet_name,
-        matched.source_row,
-        matched.source_col
-
-    from matched
-    inner join indicators
-        on matched.indicator_code = indicators.code
-    inner join units as printed_unit
-        on {{ unit_key('matched.unit_printed') }} = printed_unit.unit_key
-    inner join units as canonical_unit
-        on {{ unit_key('indicators.canonical_unit') }} = canonical_unit.unit_key
-        and printed_unit.dimension = canonical_unit.dimension
-    inner join cities
-        on matched.region_name = cities.city_name
 
 )
 
-select * from converted
+select * from keyed
