@@ -21,8 +21,8 @@ READERS: dict[str, Reader] = {
 
 def guess_kind(path: Path) -> str:
     """Spreadsheets are yearbook tables, Parquet is a patent extract; a CSV is a patent
-    extract or a long export when its header maps the columns that reader requires, and a
-    printed yearbook table otherwise."""
+    extract when it has an application-number column, a long export when its header maps
+    the long-export columns, and a printed yearbook table otherwise."""
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xls"}:
         return "city_yearbook"
@@ -30,7 +30,9 @@ def guess_kind(path: Path) -> str:
         return "patents"
     if suffix == ".csv":
         head = _first_line(path).split(",")
-        if set(patents.REQUIRED) <= set(patents.map_columns(head)):
+        # An application-number column marks a patent extract, even one lacking a required
+        # column: the patent reader then says which column is missing.
+        if "application_number" in patents.map_columns(head):
             return "patents"
         if long_export.is_long_export_header(head):
             return "yearbook_long"

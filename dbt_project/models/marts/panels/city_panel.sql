@@ -1,8 +1,15 @@
+-- One row per prefecture-level city x year of the city yearbook data (the grid of
+-- int_city_indicators_interpolated), with the yearbook indicators after interpolation of
+-- interior gaps (each flagged), patent counts, the DRI index, the log / ratio variables of the
+-- studies and the region groups for heterogeneity analysis.
+
+{%- set indicators = city_panel_indicators() %}
+
 with
 
 indicators as (
 
-    select * from {{ ref('int_city_indicators_converted') }}
+    select * from {{ ref('int_city_indicators_interpolated') }}
 
 ),
 
@@ -12,23 +19,25 @@ patent_counts as (
 
 ),
 
-cities as (
+regions as (
 
-    select * from {{ ref('ref_cities') }}
+    select * from {{ ref('dim_regions') }}
+    where is_prefecture_level
 
 ),
 
 yearbook_wide as (
 
-    -- the panel's rows: every city x year the yearbook has at least one catalogue value for
     select
         city_code,
         year,
-        any_value(value) filter (where indicator_code = 'gdp') as gdp,
-        any_value(value) filter (where indicator_code = 'population') as population,
-        any_value(value) filter (where indicator_code = 'fiscal_expenditure')
-            as fiscal_expenditure,
-        any_value(value) filter (where indicator_code = 'sei_revenue') as sei_revenue
+        {%- for indicator in indicators %}
+        any_value(value) filter (where indicator_code = '{{ indicator }}') as {{ indicator }},
+        {%- endfor %}
+        {%- for indicator in indicators %}
+        coalesce(bool_or(is_imputed) filter (where indicator_code = '{{ indicator }}'), false)
+            as {{ indicator }}_imputed{{ ',' if not loop.last }}
+        {%- endfor %}
     from indicators
     group by city_code, year
 
@@ -37,14 +46,12 @@ yearbook_wide as (
 joined as (
 
     select
-        yearbook_wide.city_code,
-        cities.city_name,
-        cities.province_name,
-        yearbook_wide.year,
-        yearbook_wide.gdp,
-        yearbook_wide.population,
-        yearbook_wide.fiscal_expenditure,
-        yearbook_wide.sei_revenue,
+        yearbook_wide.*,
+        regions.region_name as city_name,
+        regions.province_name,
+        regions.region4,
+        regions.region3,
+        regions.hu_side,
         -- a city-year with no located patent has zero patents, not unknown
         coalesce(patent_counts.patents, 0) as patents,
         coalesce(patent_counts.invention_patents, 0) as invention_patents,
@@ -52,8 +59,8 @@ joined as (
         coalesce(patent_counts.digital_invention_patents, 0) as digital_invention_patents,
         coalesce(patent_counts.integrated_patents, 0) as integrated_patents
     from yearbook_wide
-    inner join cities
-        on yearbook_wide.city_code = cities.city_code
+    inner join regions
+        on yearbook_wide.city_code = regions.region_code
     left join patent_counts
         on yearbook_wide.city_code = patent_counts.city_code
         and yearbook_wide.year = patent_counts.application_year
@@ -95,7 +102,18 @@ final as (
             end as double
         ) as ln_pgdp,
         cast(fiscal_expenditure / nullif(gdp, 0) as double) as gov,
-        cast(case when population > 0 then ln(population) end as double) as ln_population
+        cast(case when population > 0 then ln(population) end as double) as ln_population,
+
+        -- region groups (dim_regions) for heterogeneity analysis
+        cast(region4 as varchar) as region4,
+        cast(region3 as varchar) as region3,
+        cast(hu_side as varchar) as hu_side,
+
+        -- true where the yearbook value was interpolated (or extrapolated), not reported
+        {%- for indicator in indicators %}
+        cast({{ indicator }}_imputed as boolean) as {{ indicator }}_imputed
+            {{- ',' if not loop.last }}
+        {%- endfor %}
     from joined
 
 )
