@@ -201,3 +201,22 @@
 {% macro balanced_panel_years() %}
     {{ return(var('balanced_panel_years', none)) }}
 {% endmacro %}
+
+
+{#-
+    SQL selecting one row (first_year, last_year): the balanced-panel window, from the var
+    balanced_panel_years if set, else the first and last year of `panel` (a relation with a
+    `year` column).
+-#}
+{% macro balanced_panel_window(panel) %}
+    {%- set years = balanced_panel_years() -%}
+    {%- if years is not none -%}
+        {%- if years | length != 2 or years[0] > years[1] -%}
+            {{ exceptions.raise_compiler_error(
+                "var balanced_panel_years must be [first_year, last_year], not " ~ years) }}
+        {%- endif -%}
+        select {{ years[0] }} as first_year, {{ years[1] }} as last_year
+    {%- else -%}
+        select min(year) as first_year, max(year) as last_year from {{ panel }}
+    {%- endif -%}
+{% endmacro %}

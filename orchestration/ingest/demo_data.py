@@ -84,6 +84,19 @@ YEARBOOK_SHEETS = (
     ("财政与产业", "表2-2", "财政与战略性新兴产业", [
         ("地方一般公共预算支出（万元）", "fiscal_wan_yuan", 0),
         ("战略性新兴产业营业收入（万元）", "sei_wan_yuan", 0),
+        ("战略性新兴产业从业人员（万人）", "sei_employment_wan", 2),
+    ]),
+    ("从业人员与信息化", "表2-3", "分行业从业人员与信息化", [
+        ("年末单位从业人员（万人）", "employment_wan", 2),
+        ("制造业从业人员（万人）", "emp_manufacturing_wan", 2),
+        ("交通运输、仓储和邮政业从业人员（万人）", "emp_transport_wan", 2),
+        ("信息传输、软件和信息技术服务业从业人员（万人）", "emp_ict_wan", 2),
+        ("金融业从业人员（万人）", "emp_finance_wan", 2),
+        ("租赁和商务服务业从业人员（万人）", "emp_business_wan", 2),
+        ("科学研究和技术服务业从业人员（万人）", "emp_research_wan", 2),
+        ("互联网宽带接入用户（万户）", "broadband_wan_households", 2),
+        ("移动电话年末用户（万户）", "mobile_wan_households", 2),
+        ("电信业务总量（万元）", "telecom_wan_yuan", 0),
     ]),
 )
 MISSING_MARKER = "—"
@@ -211,6 +224,8 @@ def simulate(
         "city_name": truth["city_name"], "province_name": truth["province_name"],
         "year": truth["year"], "gdp_wan_yuan": gdp, "population_wan": population,
         "fiscal_wan_yuan": fiscal, "sei_wan_yuan": sei_wan_yuan, "district_share": share,
+        **_supplementary(np.random.default_rng([seed, 2]), a, s, city, population, gdp,
+                         np.log(sei_wan_yuan * 1e-4)),
     })
     patents = _patent_records(rng, truth, pure_digital)
     truth["invention_patents"] = (
@@ -221,6 +236,46 @@ def simulate(
     )
     patents = patents.drop(columns=["_city", "_year"])
     return DemoData(truth=truth, yearbook=yearbook, patents=patents)
+
+
+def _supplementary(rng, a, s, city, population, gdp, ln_sei) -> dict[str, np.ndarray]:
+    """Indicators the estimation DGP does not use (employment by industry, digital
+    infrastructure), for the indices: drawn from their own stream so the core world above
+    is the same with or without them. Plausible levels, no causal claims."""
+    n = len(s)
+    n_cities = city.max() + 1
+
+    def noise(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, n)
+
+    def by_city(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, n_cities)[city]
+
+    employment = population * np.clip(0.14 + 0.03 * a + 0.002 * s + by_city(0.02) + noise(0.005),
+                                      0.05, 0.45)
+    shares = {
+        "emp_manufacturing_wan": np.clip(0.30 + 0.04 * a + by_city(0.06) - 0.003 * s
+                                         + noise(0.01), 0.05, 0.6),
+        "emp_transport_wan": np.clip(0.045 + by_city(0.01) + noise(0.003), 0.01, 0.1),
+        "emp_ict_wan": np.clip(0.015 + 0.006 * a + 0.0012 * s + by_city(0.004) + noise(0.002),
+                               0.003, 0.08),
+        "emp_finance_wan": np.clip(0.035 + 0.006 * a + by_city(0.006) + noise(0.002), 0.01, 0.1),
+        "emp_business_wan": np.clip(0.03 + 0.005 * a + 0.001 * s + by_city(0.006)
+                                    + noise(0.002), 0.005, 0.1),
+        "emp_research_wan": np.clip(0.02 + 0.005 * a + 0.0008 * s + by_city(0.004)
+                                    + noise(0.002), 0.003, 0.08),
+    }
+    out = {"employment_wan": np.round(employment, 2)}
+    out.update({k: np.round(employment * v, 2) for k, v in shares.items()})
+    out["broadband_wan_households"] = np.round(
+        population * np.clip(0.08 + 0.03 * a + 0.018 * s + noise(0.01), 0.02, 0.6), 2)
+    out["mobile_wan_households"] = np.round(
+        population * np.clip(0.55 + 0.08 * a + 0.035 * s + noise(0.02), 0.2, 1.6), 2)
+    out["telecom_wan_yuan"] = np.round(gdp * np.clip(0.012 + 0.002 * a + 0.0015 * s
+                                                     + noise(0.002), 0.002, 0.08))
+    out["sei_employment_wan"] = np.round(
+        np.minimum(np.exp(0.8 * ln_sei - 3.2 + noise(0.05)), 0.5 * employment), 2)
+    return out
 
 
 def _patent_records(

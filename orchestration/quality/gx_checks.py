@@ -121,7 +121,7 @@ def check_result(outcome) -> AssetCheckResult:
     }
     return AssetCheckResult(
         passed=outcome.passed,
-        severity=AssetCheckSeverity.ERROR if blocking else AssetCheckSeverity.WARN,
+        severity=AssetCheckSeverity.WARN if warning and not blocking else AssetCheckSeverity.ERROR,
         description=description,
         metadata=metadata,
     )

@@ -27,7 +27,12 @@ from orchestration.ingest.yearbook import split_name_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_LONG = ROOT / "warehouse" / "bundled" / "province_st_yearbook" / "long"
-DEMO_CODES = {"gdp", "population", "fiscal_expenditure", "sei_revenue"}
+DEMO_CODES = {
+    "gdp", "population", "fiscal_expenditure", "sei_revenue", "sei_employment",
+    "employment_total", "employment_manufacturing", "employment_transport", "employment_ict",
+    "employment_finance", "employment_business", "employment_research", "broadband_users",
+    "mobile_users", "telecom_business",
+}
 
 
 # ------------------------------------------------------------------ catalogue consistency
