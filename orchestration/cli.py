@@ -21,6 +21,7 @@ from orchestration import paths
 # Before numpy loads: OpenBLAS threads make the many small least-squares solves of the
 # estimation layer several times slower on small machines.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 app = typer.Typer(
     help="DRI Warehouse: yearbooks and patents in; panels, indices and econometric tables out.",
@@ -196,6 +197,27 @@ def sql(
     for row in rows[:limit]:
         table.add_row(*["NULL" if v is None else str(v) for v in row])
     console.print(table)
+
+
+quality_app = typer.Typer(help="Data quality: Great Expectations suites and Data Docs.",
+                          no_args_is_help=True)
+app.add_typer(quality_app, name="quality")
+
+
+@quality_app.command("docs")
+def quality_docs(
+    db: Path = typer.Option(None, help="DuckDB file (default: the published warehouse)."),
+    out: Path = typer.Option(None, help="Output folder (default: reports/quality)."),
+) -> None:
+    """Validate the warehouse against expectations/ and write GX Data Docs (static HTML)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    from orchestration.quality.docs import build_data_docs, default_docs_dir  # GX is slow
+
+    db = db or paths.published_db_path()
+    if not db.exists():
+        err.print(f"[red]no warehouse at {db}[/]: run `dri build` first")
+        raise typer.Exit(2)
+    console.print(f"Data Docs: {build_data_docs(db, out or default_docs_dir())}")
 
 
 @app.command()

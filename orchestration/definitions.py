@@ -19,6 +19,7 @@ from orchestration.automation import (
     refresh_jobs,
 )
 from orchestration.dbt_project import DBT_PROJECT
+from orchestration.quality.gx_checks import ASSET_CHECKS
 
 __all__ = ["BUILD_JOB", "build_definitions", "defs"]
 
@@ -40,6 +41,7 @@ def build_definitions() -> Definitions:
             reports.benchmark_twfe_report,
             publish.published_warehouse,
         ],
+        asset_checks=ASSET_CHECKS,
         jobs=[build_all_job, *refresh_jobs.values()],
         sensors=[landing_sensor],
         schedules=[monthly_refresh],

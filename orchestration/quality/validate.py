@@ -181,10 +181,23 @@ def _failing_rows(result: dict, spec: ExpectationSpec) -> list[dict]:
             key = spec.columns[0] if len(spec.columns) == 1 else "value"
             rows = [{key: v} for v in rows]
     elif result.get("details", {}).get("mismatched"):
-        rows = result["details"]["mismatched"]
+        # e.g. table columns: {"missing": [...], "unexpected": [...]}
+        mismatched = result["details"]["mismatched"]
+        rows = [mismatched] if isinstance(mismatched, dict) else mismatched
     else:
         return []
     return _jsonable(list(rows)[:SAMPLE_ROWS])
+
+
+def _exception_message(info: Any) -> str:
+    """GX's exception_info is either one {raised_exception, exception_message} dict or, when
+    a metric failed (e.g. a missing column), such dicts keyed by metric id."""
+    if not isinstance(info, dict):
+        return ""
+    if "raised_exception" in info:
+        return str(info.get("exception_message") or "error") if info["raised_exception"] else ""
+    messages = {_exception_message(v) for v in info.values()} - {""}
+    return "; ".join(sorted(messages))
 
 
 def _outcome(spec: ExpectationSpec, batch: BatchSpec, position: int, result=None,
@@ -195,8 +208,7 @@ def _outcome(spec: ExpectationSpec, batch: BatchSpec, position: int, result=None
         return ExpectationOutcome(**base, success=True, skipped=skipped)
     if result is None:
         return ExpectationOutcome(**base, success=False, error=error)
-    info = result.exception_info or {}
-    raised = info.get("raised_exception") if isinstance(info, dict) else False
+    raised = _exception_message(result.exception_info)
     payload = dict(result.result or {})
     return ExpectationOutcome(
         **base,
@@ -206,7 +218,7 @@ def _outcome(spec: ExpectationSpec, batch: BatchSpec, position: int, result=None
         unexpected_percent=_jsonable(payload.get("unexpected_percent")),
         observed_value=_jsonable(payload.get("observed_value")),
         failing_rows=[] if result.success else _failing_rows(payload, spec),
-        error=str(info.get("exception_message") or "") if raised else "",
+        error=raised,
     )
 
 

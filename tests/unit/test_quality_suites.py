@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -22,6 +23,7 @@ KNOWN_ASSETS = {
     ("raw", "yearbook_long_values"),
     ("raw", "patents"),
     ("marts", "city_panel"),
+    ("marts", "city_panel_balanced"),
 }
 
 
@@ -39,7 +41,7 @@ def _find(suite, batch: str, type_: str, **kwargs):
 
 def test_every_suite_file_loads_and_names_a_pipeline_asset(suites) -> None:
     assert set(suites) == {"raw_city_yearbook_values", "raw_yearbook_long_values",
-                           "raw_patents", "marts_city_panel"}
+                           "raw_patents", "marts_city_panel", "marts_city_panel_balanced"}
     for suite in suites.values():
         assert suite.asset_key in KNOWN_ASSETS, suite.name
         blocking = [e for b in suite.batches for e in b.expectations if e.blocking]
@@ -61,8 +63,10 @@ def test_panel_suite_blocks_on_keys_bounds_and_balance(suites) -> None:
                        strict_min=True, strict_max=True)
     assert [(g.kwargs["min_value"], g.kwargs["max_value"], g.blocking)
             for g in gov_strict] == [(0, 1, True)]
-    (balance,) = _find(panel, "balance", "expect_column_values_to_be_in_set", column="present")
-    assert balance.blocking and balance.kwargs["value_set"] == [True]
+    for name in ("marts_city_panel", "marts_city_panel_balanced"):
+        (balance,) = _find(suites[name], "balance", "expect_column_values_to_be_in_set",
+                           column="present")
+        assert balance.blocking and balance.kwargs["value_set"] == [True]
 
 
 def test_jumps_and_row_count_drift_only_warn(suites) -> None:
@@ -83,6 +87,24 @@ def test_patent_numbers_must_be_unique(suites) -> None:
     (unique,) = _find(suites["raw_patents"], "records", "expect_column_values_to_be_unique",
                       column="application_number")
     assert unique.blocking
+
+
+@pytest.mark.parametrize(("name", "text", "ok"), [
+    ("application_number", "CN202010123456.7", True),
+    ("application_number", "CN02100001.X", True),  # before 2003: 8 digits
+    ("application_number", "CN112345678A", False),  # a publication number
+    ("ipc_codes", "G06F 17/30;B21D 22/02", True),
+    ("ipc_codes", "G06F 17/30;", True),
+    ("ipc_codes", "G06F 17/30,B21D 22/02", False),  # not split by the classification
+    ("ipc_codes", "17/30", False),
+    ("main_ipc", "H04W 4/70", True),
+    ("main_ipc", "发明", False),
+])
+def test_patent_format_patterns(suites, name, text, ok) -> None:
+    """GX's pandas engine applies a regex with re.search (str.contains), as here."""
+    (spec,) = _find(suites["raw_patents"], "records", "expect_column_values_to_match_regex",
+                    column=name)
+    assert bool(re.search(spec.kwargs["regex"], text)) is ok
 
 
 def _write(tmp_path, text: str, name: str = "s.yml"):

@@ -1,0 +1,36 @@
+-- The dimension scores of a region-year add up to its entropy index. Returns the region-years
+-- where they do not.
+
+with
+
+dimensions as (
+
+    select
+        system,
+        region_code,
+        year,
+        sum(score) as score_total
+    from {{ ref('index_entropy_dimension_scores') }}
+    group by system, region_code, year
+
+),
+
+scores as (
+
+    select * from {{ ref('index_entropy_scores') }}
+
+)
+
+select
+    scores.system,
+    scores.region_code,
+    scores.year,
+    scores.index_value,
+    dimensions.score_total
+from scores
+left join dimensions
+    on scores.system = dimensions.system
+    and scores.region_code = dimensions.region_code
+    and scores.year = dimensions.year
+where dimensions.score_total is null
+    or abs(scores.index_value - dimensions.score_total) > 1e-9
