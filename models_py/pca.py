@@ -309,7 +309,7 @@ LOADING_COLUMNS = ["system", "level", "indicator_code", "dimension", "direction"
 ADEQUACY_COLUMNS = ["system", "level", "n_obs", "n_indicators", "indicators_dropped", "kmo",
                     "kmo_verdict", "bartlett_chi2", "bartlett_df", "bartlett_p_value",
                     "retention_rule", "cumulative_threshold", "n_components",
-                    "cumulative_share_kept"]
+                    "cumulative_share_kept", "note"]
 
 
 def pca_tables(values: pd.DataFrame, rule: str = "eigenvalue",
@@ -320,8 +320,15 @@ def pca_tables(values: pd.DataFrame, rule: str = "eigenvalue",
     dimension, direction and value, complete (the in-sample rows of
     intermediate.int_index_system_values). Indicators constant over a system's sample are
     left out of its PCA (their z-score is undefined) and listed in ``indicators_dropped``.
+    A system whose PCA cannot be computed (fewer than two non-constant indicators, no more
+    region-years than indicators) gets only an adequacy row, with the reason in ``note``.
     Rows are ordered by region_code and year, columns by indicator_code, so the result does
     not depend on the input order."""
+    # a bad setting is an error of the run, not a note on every system
+    if rule not in RULES:
+        raise ValueError(f"pca_tables: rule must be one of {RULES}, not {rule!r}")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"pca_tables: threshold must be in (0, 1], not {threshold}")
     scores, eigen, loadings, adequacy = [], [], [], []
     for system, frame in values.groupby("system", sort=True):
         level = str(frame["level"].iloc[0])
@@ -332,15 +339,27 @@ def pca_tables(values: pd.DataFrame, rule: str = "eigenvalue",
         constant = [c for c in wide.columns if wide[c].nunique() <= 1]
         wide = wide.drop(columns=constant)
         meta = meta.drop(index=constant)
-        result = principal_components(wide.to_numpy(), meta["direction"].tolist(), rule,
-                                      threshold, list(wide.columns))
+        try:
+            result = principal_components(wide.to_numpy(), meta["direction"].tolist(), rule,
+                                          threshold, list(wide.columns))
+        except ValueError as error:
+            # e.g. fewer than two non-constant indicators, or fewer region-years than
+            # indicators: the system gets no PCA, and the adequacy table says why (one
+            # system that cannot be decomposed must not stop the others)
+            adequacy.append(pd.DataFrame([{
+                "system": system, "level": level, "n_obs": len(wide),
+                "n_indicators": wide.shape[1], "indicators_dropped": ", ".join(constant) or None,
+                "kmo_verdict": "undefined", "retention_rule": rule,
+                "cumulative_threshold": threshold, "note": str(error),
+            }]))
+            continue
         composite = result.composite
         spread = composite.max() - composite.min()
         scores.append(pd.DataFrame({
             "system": system,
             "level": level,
             "region_code": wide.index.get_level_values("region_code").astype(str),
-            "year": wide.index.get_level_values("year").astype("int64"),
+            "year": wide.index.get_level_values("year").astype("int32"),
             "composite": composite,
             "composite_scaled": (composite - composite.min()) / spread if spread > 0 else 0.0,
             "n_components": result.n_kept,
@@ -390,6 +409,7 @@ def pca_tables(values: pd.DataFrame, rule: str = "eigenvalue",
             "cumulative_threshold": threshold,
             "n_components": result.n_kept,
             "cumulative_share_kept": float(result.cumulative_share[result.n_kept - 1]),
+            "note": None,
         }]))
 
     def stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -397,9 +417,13 @@ def pca_tables(values: pd.DataFrame, rule: str = "eigenvalue",
             return pd.DataFrame(columns=columns)
         return pd.concat(frames, ignore_index=True).loc[:, columns]
 
+    counts = ["n_obs", "n_indicators", "bartlett_df", "n_components"]
     return PCATables(
         scores=stack(scores, SCORE_COLUMNS),
         eigenvalues=stack(eigen, EIGENVALUE_COLUMNS),
         loadings=stack(loadings, LOADING_COLUMNS),
-        adequacy=stack(adequacy, ADEQUACY_COLUMNS),
+        # counts stay integers and notes text when a system without PCA leaves them empty
+        adequacy=stack(adequacy, ADEQUACY_COLUMNS).astype(
+            dict.fromkeys(counts, "Int64") | dict.fromkeys(["indicators_dropped", "note"], "string")
+        ),
     )

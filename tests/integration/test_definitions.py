@@ -45,6 +45,8 @@ def test_lineage_runs_from_landing_to_publish(graph) -> None:
     assert CITY_PANEL in graph.get(ESTIMATE).parent_keys
     assert ESTIMATE in graph.get(REPORT).parent_keys
     assert {REPORT, ESTIMATE} <= graph.get(PUBLISH).parent_keys
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    assert len(marts) >= 5 and marts <= graph.get(PUBLISH).parent_keys
 
 
 def test_every_asset_is_described_and_grouped(graph) -> None:
