@@ -32,19 +32,26 @@ class BuildSummary:
     outputs: dict[str, str] = field(default_factory=dict)
 
     def print(self, console: Console, elapsed: float) -> None:
-        table = Table("asset", "rows", title="Materialized assets")
-        for key, rows in sorted(self.materialized.items()):
-            table.add_row(key, "" if rows is None else f"{rows:,}")
+        """One table: every asset with its rows and its checks passed / warned / failed."""
+        counts: dict[str, list[int]] = {}
+        for asset, _, ok, severity in self.checks:
+            tally = counts.setdefault(asset, [0, 0, 0])
+            tally[0 if ok else (2 if severity == "ERROR" else 1)] += 1
+        table = Table("asset", "rows", "checks ok", "warned", "failed", title="Build summary")
+        for key in sorted(self.materialized.keys() | counts.keys()):
+            rows = self.materialized.get(key)
+            ok, warned, failed = counts.get(key, [0, 0, 0])
+            table.add_row(
+                key, "" if rows is None else f"{rows:,}", str(ok) if ok else "",
+                f"[yellow]{warned}[/]" if warned else "", f"[red]{failed}[/]" if failed else "",
+            )
         console.print(table)
-        passed = sum(ok for *_, ok, _ in self.checks)
-        failed = [c for c in self.checks if not c[2] and c[3] == "ERROR"]
-        warned = [c for c in self.checks if not c[2] and c[3] != "ERROR"]
-        console.print(
-            f"Checks: [green]{passed} passed[/], [yellow]{len(warned)} warned[/], "
-            f"[red]{len(failed)} failed[/]"
-        )
-        for asset, check, _, severity in failed + warned:
-            console.print(f"  {severity.lower()}: {asset} :: {check}")
+        totals = [sum(c[i] for c in counts.values()) for i in range(3)]
+        console.print(f"Checks: [green]{totals[0]} passed[/], [yellow]{totals[1]} warned[/], "
+                      f"[red]{totals[2]} failed[/]")
+        for asset, check, ok, severity in sorted(self.checks, key=lambda c: c[3]):
+            if not ok:
+                console.print(f"  {severity.lower()}: {asset} :: {check}")
         for failure in self.failures:
             console.print(f"[red]failed:[/] {failure}")
         for name, path in self.outputs.items():
