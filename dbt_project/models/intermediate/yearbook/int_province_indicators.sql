@@ -1,8 +1,9 @@
 -- Provincial (and national) values of the catalogue indicators from the long yearbook exports,
 -- one row per region x year x indicator, in canonical units.
 --
--- An indicator can be carried by more than one table (R&D expenditure is in RDSource, in 万元,
--- and in RDIntense, in 亿元 rounded to 0.1). One value is kept per region, year and
+-- An indicator can be carried by more than one table (the R&D expenditure total is in
+-- RDActivity and RDSource, in 万元, and in RDIntense, in 亿元 rounded to 0.1). One value is
+-- kept per region, year and
 -- indicator, chosen in this order:
 --   1. the lowest source_preference (ref_indicator_aliases.preference: 1 = primary table);
 --   2. the finer printed unit (smaller ref_units.to_base: 万元 before 亿元), because a
