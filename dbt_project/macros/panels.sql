@@ -160,7 +160,7 @@
 
 {#- The yearbook indicators of marts.city_panel (canonical units), interpolated and flagged. -#}
 {% macro city_panel_indicators() %}
-    {{ return(['gdp', 'population', 'fiscal_expenditure', 'sei_revenue']) }}
+    {{ return(['gdp', 'population', 'fiscal_expenditure', 'sei_revenue', 'sei_employment']) }}
 {% endmacro %}
 
 

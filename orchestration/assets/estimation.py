@@ -14,7 +14,7 @@ STUDY = "demo_benchmark"
 DEPENDENT = "ln_sei_revenue"
 CORE = "dri_index"
 CONTROLS = ["ln_pgdp", "gov", "ln_population"]
-CITY_PANEL = get_asset_key_for_model([dri_dbt_models], "city_panel")
+CITY_PANEL = get_asset_key_for_model([dri_dbt_models], "city_panel_balanced")
 
 
 def benchmark_models(panel: pd.DataFrame) -> list[PanelResult]:
@@ -49,14 +49,15 @@ def store_results(con, study: str, results: list[PanelResult]) -> None:
     pool=DUCKDB_POOL,
     deps=[CITY_PANEL],
     description="Two-way fixed-effects regressions of ln(strategic emerging industry revenue) "
-    "on the digital-real integration index, without and with controls (ln per-capita GDP, "
+    "on the digital-real integration index in paper 002's balanced panel, without and with "
+    "controls (ln per-capita GDP, "
     "government expenditure share, ln population), errors clustered by city. Tidy results in "
     "estimates.coefficients and estimates.model_stats.",
 )
 def benchmark_twfe(context: AssetExecutionContext, duckdb: DuckDBResource) -> Output:
     with duckdb.get_connection() as con:
         # A fixed row order makes the floating-point results reproducible bit for bit.
-        panel = con.execute("SELECT * FROM marts.city_panel ORDER BY city_code, year").df()
+        panel = con.execute("SELECT * FROM marts.city_panel_balanced ORDER BY city_code, year").df()
         results = benchmark_models(panel)
         store_results(con, STUDY, results)
     main = results[-1]

@@ -50,9 +50,13 @@ def _normalize_long(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
                           READERS["city_yearbook"], versions.VALUE_KEY, _normalize_city)
+# Two tables of one export often repeat a total under the same code (techme's RDActivity and
+# RDSource both print the R&D total), so a long value is identified within its file; a
+# corrected export replaces its file under the same name. int_province_indicators then picks
+# one value per indicator by the catalogue's source preference.
 YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBOOK_LONG_VALUES,
-                          READERS["yearbook_long"], [*versions.VALUE_KEY, "indicator_key"],
-                          _normalize_long)
+                          READERS["yearbook_long"],
+                          [*versions.VALUE_KEY, "indicator_key", "source_file"], _normalize_long)
 PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
                     ["application_number"])
 

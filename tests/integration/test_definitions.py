@@ -42,7 +42,8 @@ def test_dbt_staging_reads_the_raw_assets(graph) -> None:
 def test_lineage_runs_from_landing_to_publish(graph) -> None:
     ancestors_of_panel = graph.get_ancestor_asset_keys(CITY_PANEL)
     assert {RAW_YEARBOOK, RAW_PATENTS} <= ancestors_of_panel
-    assert CITY_PANEL in graph.get(ESTIMATE).parent_keys
+    assert AssetKey(["marts", "city_panel_balanced"]) in graph.get(ESTIMATE).parent_keys
+    assert CITY_PANEL in graph.get_ancestor_asset_keys(ESTIMATE)
     assert ESTIMATE in graph.get(REPORT).parent_keys
     assert {REPORT, ESTIMATE} <= graph.get(PUBLISH).parent_keys
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}

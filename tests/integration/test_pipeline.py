@@ -122,9 +122,11 @@ def test_dri_sql_reads_while_a_build_runs(built_warehouse: Warehouse) -> None:
     and sees a complete panel (the rebuild publishes by atomic replacement). The rebuild of
     an unchanged landing zone leaves marts and estimates identical (idempotence)."""
     before = table_fingerprints(built_warehouse)
+    # Output to a file, not a pipe: an unread pipe fills up and blocks the build.
+    log = (built_warehouse.root / "rebuild.log").open("w+", encoding="utf-8")
     rebuild = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "build"], env=built_warehouse.env,
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     reads = []
     try:
@@ -133,10 +135,13 @@ def test_dri_sql_reads_while_a_build_runs(built_warehouse: Warehouse) -> None:
                            "SELECT count(*) AS n FROM marts.city_panel", "--csv", timeout=60)
             reads.append((proc.returncode, proc.stdout.strip().splitlines()[-1:], proc.stderr))
             time.sleep(0.2)
-        output = rebuild.stdout.read()
     finally:
         if rebuild.poll() is None:
             rebuild.kill()
+        rebuild.wait()
+        log.seek(0)
+        output = log.read()
+        log.close()
     assert rebuild.returncode == 0, output[-3000:]
     assert len(reads) >= 3
     expected = [str(DEFAULT_CITIES * len(YEARS))]

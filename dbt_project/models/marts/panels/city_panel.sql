@@ -78,6 +78,7 @@ final as (
         cast(population as double) as population,
         cast(fiscal_expenditure as double) as fiscal_expenditure,
         cast(sei_revenue as double) as sei_revenue,
+        cast(sei_employment as double) as sei_employment,
         cast(patents as bigint) as patents,
         cast(invention_patents as bigint) as invention_patents,
         cast(digital_patents as bigint) as digital_patents,
@@ -91,6 +92,9 @@ final as (
 
         -- logs are NULL, not -inf / NaN, where the argument is not positive
         cast(case when sei_revenue > 0 then ln(sei_revenue) end as double) as ln_sei_revenue,
+        -- paper 002's replacement dependent variable (robustness): SEI employment
+        cast(case when sei_employment > 0 then ln(sei_employment) end as double)
+            as ln_sei_employment,
         cast(ln(1 + digital_invention_patents) as double) as ln_digital_invention,
         cast(
             case
