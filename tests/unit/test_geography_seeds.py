@@ -277,7 +277,8 @@ def geography_db(tmp_path_factory) -> Path:
     """The geography seeds and models built, with all their dbt tests, into a scratch file."""
     tmp = tmp_path_factory.mktemp("geography")
     db = tmp / "geo.duckdb"
-    _dbt(tmp, db, "build", "--select", GEOGRAPHY)
+    # cautious: only tests whose every parent is selected (others need the raw tables)
+    _dbt(tmp, db, "build", "--select", GEOGRAPHY, "--indirect-selection", "cautious")
     return db
 
 
