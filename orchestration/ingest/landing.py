@@ -9,12 +9,16 @@ content-addressed: `<archive>/<sha[:2]>/<sha>/<name>`.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 # Sub-folder of the landing zone (= kind) -> file suffixes the readers understand.
 KINDS: dict[str, frozenset[str]] = {
@@ -62,6 +66,19 @@ def read_text(file: LandingFile) -> str:
             raise IngestError(f"{file.relpath}: empty file")
         return text
     raise IngestError(f"{file.relpath}: not readable as {' or '.join(TEXT_ENCODINGS)} text")
+
+
+def read_csv_grid(file: LandingFile) -> pd.DataFrame:
+    """A CSV as a grid of text cells, like a spreadsheet read with header=None. Rows have
+    different lengths (a title line has one field); they are padded so row and column
+    numbers stay the file's."""
+    text = read_text(file)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise IngestError(f"{file.relpath}: malformed CSV ({exc})") from exc
+    width = max(len(r) for r in rows)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
 def _is_candidate(path: Path, root: Path, suffixes: frozenset[str]) -> bool:

@@ -17,8 +17,6 @@ by `indicators.normalize_indicators`.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import numbers
 import re
@@ -28,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from orchestration.ingest import schema
-from orchestration.ingest.landing import IngestError, LandingFile, read_text
+from orchestration.ingest.landing import IngestError, LandingFile, read_csv_grid
 from orchestration.ingest.patents import header_key
 from orchestration.ingest.units import default_units, unit_key
 from orchestration.ingest.yearbook import MISSING_MARKERS, split_name_unit
@@ -187,14 +185,7 @@ def _load(file: LandingFile) -> dict[str, pd.DataFrame]:
 
 
 def _load_csv(file: LandingFile) -> pd.DataFrame:
-    text = read_text(file)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise IngestError(f"{file.relpath}: malformed CSV ({exc})") from exc
-    width = max(len(r) for r in rows)
-    # Pad short rows so positions stay the file's (a title line has one field).
-    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    return read_csv_grid(file)
 
 
 def _printed(value: object) -> str | None:

@@ -16,8 +16,6 @@ NULL for a printed missing marker) or a quarantine row with the reason.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import numbers
 import re
@@ -28,7 +26,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from orchestration.ingest import schema
-from orchestration.ingest.landing import IngestError, LandingFile, read_text
+from orchestration.ingest.landing import IngestError, LandingFile, read_csv_grid
 
 TARGET_TABLE = "raw.city_yearbook_values"
 HEADER_FIRST_CELLS = frozenset({"城市", "地区", "城市名称", "地区名称"})
@@ -108,15 +106,7 @@ def _load_sheets(file: LandingFile) -> dict[str, pd.DataFrame]:
 
 
 def _load_csv(file: LandingFile) -> pd.DataFrame:
-    text = read_text(file)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise IngestError(f"{file.relpath}: malformed CSV ({exc})") from exc
-    width = max(len(r) for r in rows)
-    # Rows of a CSV table have different lengths (the title row has one field); pad them so
-    # row and column numbers stay the spreadsheet's.
-    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    return read_csv_grid(file)
 
 
 # ---------------------------------------------------------------------------- cells
