@@ -166,13 +166,19 @@ def _run_job(job_name: str, started: float | None = None) -> None:
 
 @app.command()
 def sql(
-    query: str = typer.Argument(..., help="A SQL query, e.g. \"SELECT * FROM marts.city_panel\""),
+    query: str = typer.Argument(None, help="A SQL query, e.g. \"SELECT * FROM marts.city_panel\""),
+    file: Path = typer.Option(None, "--file", "-f", help="Read the query from a .sql file."),
     csv: bool = typer.Option(False, "--csv", help="Print CSV instead of a table."),
     limit: int = typer.Option(50, help="Rows shown in table mode (CSV prints all)."),
 ) -> None:
     """Run a read-only query on the published warehouse."""
     import duckdb
 
+    if (query is None) == (file is None):
+        err.print("[red]give a query or --file, not both[/]")
+        raise typer.Exit(2)
+    if file is not None:
+        query = file.read_text(encoding="utf-8")
     db = paths.published_db_path()
     if not db.exists():
         err.print(f"[red]no published warehouse at {db}[/]: run `dri build` first")

@@ -147,3 +147,12 @@ def test_dri_sql_reads_while_a_build_runs(built_warehouse: Warehouse) -> None:
     expected = [str(DEFAULT_CITIES * len(YEARS))]
     assert all(rc == 0 and last == expected for rc, last, _ in reads), reads
     assert table_fingerprints(built_warehouse) == before
+
+
+def test_example_queries_run(built_warehouse: Warehouse) -> None:
+    queries = sorted((ROOT / "warehouse" / "queries").glob("*.sql"))
+    assert queries
+    for path in queries:
+        proc = run_dri(built_warehouse.env, "sql", "--file", str(path), "--csv")
+        assert proc.returncode == 0, (path.name, proc.stderr)
+        assert proc.stdout.splitlines(), path.name
