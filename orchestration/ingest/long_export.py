@@ -29,7 +29,7 @@ from orchestration.ingest import schema
 from orchestration.ingest.landing import IngestError, LandingFile, read_csv_grid
 from orchestration.ingest.patents import header_key
 from orchestration.ingest.units import default_units, unit_key
-from orchestration.ingest.yearbook import MISSING_MARKERS, split_name_unit
+from orchestration.ingest.yearbook import MISSING_MARKERS, cell_text, split_name_unit
 
 TARGET_TABLE = "raw.yearbook_long_values"
 COLUMNS = [*schema.CITY_YEARBOOK_VALUES, "indicator_key"]
@@ -125,7 +125,7 @@ def read_long_export(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
     grids = _load(file)
     values, quarantine, problems = [], [], []
     for sheet, grid in grids.items():
-        texts = grid.map(_printed) if len(grid) else grid
+        texts = grid.map(cell_text) if len(grid) else grid
         if not texts.notna().any().any():
             continue  # an empty sheet holds nothing that could be lost
         header = _find_header(texts)
@@ -186,23 +186,6 @@ def _load(file: LandingFile) -> dict[str, pd.DataFrame]:
 
 def _load_csv(file: LandingFile) -> pd.DataFrame:
     return read_csv_grid(file)
-
-
-def _printed(value: object) -> str | None:
-    """A cell as printed (integral floats without '.0'), or None when blank."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        return str(int(number)) if number.is_integer() else repr(number)
-    text = str(value).strip()
-    return text or None
 
 
 # ---------------------------------------------------------------------------- rows

@@ -65,7 +65,7 @@ def read_city_yearbook(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
     problems: list[str] = []
     for sheet_name, frame in sheets.items():
         grid = frame.to_numpy(dtype=object).tolist()
-        texts = [[_cell_text(v) for v in row] for row in grid]
+        texts = [[cell_text(v) for v in row] for row in grid]
         if not any(t is not None for row in texts for t in row):
             continue  # an empty sheet holds nothing that could be lost
         n_blocks, sheet_problems = _read_sheet(file, sheet_name, grid, texts, values, quarantine)
@@ -112,9 +112,9 @@ def _load_csv(file: LandingFile) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- cells
 
 
-def _cell_text(value: object) -> str | None:
-    """The cell as printed, or None when it is blank."""
-    if value is None:
+def cell_text(value: object) -> str | None:
+    """The cell as printed (integral floats without '.0'), or None when it is blank."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, bool):
         return str(value)
