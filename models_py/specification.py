@@ -216,7 +216,9 @@ def hausman(fe: PanelResult, re: PanelResult) -> HausmanResult:
     eig = np.linalg.eigvalsh(v)
     tol = max(v.shape) * np.finfo(float).eps * max(np.abs(eig).max(), 1e-300)
     rank = int(np.sum(eig > tol))
-    chi2 = float(d @ np.linalg.pinv(v, rcond=1e-12, hermitian=True) @ d)
+    # No positive direction in V_FE - V_RE: the statistic is undefined, not a chi2 on 0 df.
+    chi2 = (float(d @ np.linalg.pinv(v, rcond=1e-12, hermitian=True) @ d) if rank > 0
+            else float("nan"))
     var_diff = np.diag(v)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat_j = np.where(var_diff > 0, d**2 / var_diff, np.nan)

@@ -262,7 +262,9 @@ def fisher_adf(
         rows.append({"entity": ent, "t_stat": r.stat, "p_value": r.p_value,
                      "lags": r.lags, "nobs": r.nobs})
     by_entity = pd.DataFrame(rows, columns=["entity", "t_stat", "p_value", "lags", "nobs"])
-    p = by_entity["p_value"].to_numpy(float)
+    # A statistic far in a tail can give p = 0 or 1 in floating point (log(0), ppf(1) = inf);
+    # clipping keeps the combined statistics finite without moving any realistic p-value.
+    p = np.clip(by_entity["p_value"].to_numpy(float), 1e-12, 1 - 1e-12)
     n = p.size
     if n == 0:
         raise ValueError("no cross-section has data")

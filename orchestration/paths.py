@@ -37,6 +37,11 @@ def demo_truth_path() -> Path:
     return warehouse_dir() / "demo_truth.csv"
 
 
+def demo_truth_province_path() -> Path:
+    """True values of the synthetic provincial demo world (YAML), outside the landing zone."""
+    return warehouse_dir() / "demo_truth_province.yml"
+
+
 def reports_dir() -> Path:
     return Path(os.environ.get("DRI_REPORTS_DIR", PROJECT_ROOT / "reports"))
 

@@ -134,6 +134,9 @@
     The indicators of marts.province_panel, one column each (and one `<code>_imputed` flag),
     in this order. Codes of ref_indicators; tests/panels/assert_province_panel_indicators_in_catalogue
     fails if one is not in the catalogue.
+    The list from 'gdp' on holds indicators that no bundled real table carries; in the demo
+    they are SYNTHETIC (orchestration/ingest/demo_province.py), so no column mixes real and
+    synthetic values.
 -#}
 {% macro province_panel_indicators() %}
     {{ return([
@@ -154,6 +157,13 @@
         'fiscal_expenditure', 'fiscal_expenditure_st', 'fiscal_expenditure_education',
         'fiscal_expenditure_agriculture',
         'population_resident',
+        'gdp', 'fdi_used', 'enterprise_websites_per_100', 'industrial_rd_expenditure',
+        'industrial_valid_invention_patents',
+        'broadband_penetration', 'mobile_phone_penetration', 'telecom_business_per_capita',
+        'ecommerce_enterprise_share', 'computers_per_100_employees', 'digital_finance_index',
+        'urbanization_rate', 'hightech_new_product_revenue',
+        'employment_total', 'employment_manufacturing', 'employment_transport',
+        'employment_ict', 'employment_finance', 'employment_business', 'employment_research',
     ]) }}
 {% endmacro %}
 

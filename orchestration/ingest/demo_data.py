@@ -424,6 +424,7 @@ class DemoFiles:
     truth: Path
     n_patents: int
     n_city_years: int
+    province_long: Path | None = None  # synthetic provincial long export (demo_province.py)
 
 
 def write_demo_data(
@@ -451,4 +452,11 @@ def write_demo_data(
     say(f"wrote {patents_path.name} ({len(demo.patents):,} patents)")
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     demo.truth.to_csv(truth_path, index=False)
-    return DemoFiles(yearbooks, patents_path, truth_path, len(demo.patents), len(demo.truth))
+    # The provincial world of papers 000 and 004: its own DGP, module and truth file.
+    from orchestration.ingest.demo_province import write_province_demo
+
+    province_long = write_province_demo(
+        landing_dir, truth_path.with_name("demo_truth_province.yml"), seed=seed)
+    say(f"wrote {province_long.name} (synthetic provinces)")
+    return DemoFiles(yearbooks, patents_path, truth_path, len(demo.patents), len(demo.truth),
+                     province_long)

@@ -160,3 +160,25 @@ def test_heteroskedasticity_tests_size_power_and_bp_by_hand() -> None:
     r2 = 1 - np.sum((e2 - fit) ** 2) / np.sum((e2 - e2.mean()) ** 2)
     bp = heteroskedasticity_tests(df, "y", ["x"], "id", "t")[0]
     assert bp.statistic == pytest.approx(len(df) * r2, rel=1e-9)
+
+
+def test_hausman_is_undefined_without_a_positive_direction() -> None:
+    # V_FE - V_RE negative definite (FE more precise than RE): no chi2 exists, so the
+    # statistic and its p-value are NaN rather than a negative number on "0" df.
+    from dataclasses import replace
+
+    from models_py.random_effects import fit_random_effects
+    from models_py.specification import hausman
+
+    rng = np.random.default_rng(3)
+    n, t = 40, 5
+    x = rng.normal(size=(n, t))
+    y = 0.5 * x + rng.normal(size=(n, 1)) + rng.normal(size=(n, t))
+    df = pd.DataFrame({"id": np.repeat(np.arange(n), t), "t": np.tile(np.arange(t), n),
+                       "y": y.ravel(), "x": x.ravel()})
+    fe = fit_panel_ols(df, "y", ["x"], "id", "t", entity_effects=True, cov="unadjusted")
+    re = fit_random_effects(df, "y", ["x"], "id", "t")
+    fe_precise = replace(fe, cov=re.cov.loc[["x"], ["x"]] * 0.5)
+    res = hausman(fe_precise, re)
+    assert np.isnan(res.test.statistic) and np.isnan(res.test.p_value)
+    assert res.test.df == "0"

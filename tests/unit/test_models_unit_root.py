@@ -141,3 +141,16 @@ def test_ips_statistic_by_hand_and_size_power() -> None:
                      .tests[0].p_value < 0.05 for s in range(30)])
     assert size <= 0.11
     assert power >= 0.9
+
+
+def test_fisher_stays_finite_when_a_cross_section_has_p_of_one() -> None:
+    # An explosive series puts the ADF statistic far in the right tail, where the
+    # finite-sample p-value is 1.0 in floating point; ppf(1) would make Choi Z infinite.
+    df = random_walk_panel(5, 4, 25, rho=0.6)
+    explosive = np.exp(0.4 * np.arange(25.0))
+    df.loc[df["id"] == 0, "y"] = explosive
+    res = fisher_adf(df, "y", "id", "t", lags=0)
+    assert res.entity_frame()["p_value"].max() > 1 - 1e-9
+    chi, z = res.tests
+    assert np.isfinite(chi.statistic) and np.isfinite(z.statistic)
+    assert 0 <= z.p_value <= 1

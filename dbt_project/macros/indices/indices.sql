@@ -96,3 +96,100 @@
 {% macro city_indices_system() %}
     {{ return(var('city_indices_system', 'city_digital_economy')) }}
 {% endmacro %}
+
+
+{#-
+    Co-agglomeration of manufacturing and producer services (docs block coagglomeration) for
+    every region-year of a long indicator relation (`region_code`, `year`, `indicator_code`,
+    `value`, `is_imputed`), as a subquery: one row per region-year with complete employment,
+    with the location quotients and both co-agglomeration measures. The reference region of
+    year t is the sum over the relation's regions complete that year (the yearbooks print no
+    national figure for the same units). Shared by the city and the province marts.
+-#}
+{% macro coagglomeration_by_region(long_values) %}
+    {%- set manufacturing = coagglomeration_manufacturing_indicator() %}
+    {%- set total = coagglomeration_total_indicator() %}
+    (
+        with
+
+        producer_services as (
+            select * from {{ ref('ref_index_producer_services') }}
+        ),
+
+        flagged as (
+            select
+                long_values.*,
+                producer_services.indicator_code is not null as is_producer_service
+            from {{ long_values }} as long_values
+            left join producer_services
+                on long_values.indicator_code = producer_services.indicator_code
+        ),
+
+        region_years as (
+            select
+                region_code,
+                year,
+                any_value(value) filter (where indicator_code = '{{ total }}')
+                    as employment_total,
+                any_value(value) filter (where indicator_code = '{{ manufacturing }}')
+                    as employment_manufacturing,
+                sum(value) filter (where is_producer_service) as employment_producer_services,
+                count(value) filter (where is_producer_service) as n_producer_services,
+                coalesce(bool_or(is_imputed) filter (
+                    where is_producer_service
+                        or indicator_code in ('{{ total }}', '{{ manufacturing }}')
+                ), false) as any_imputed
+            from flagged
+            group by region_code, year
+        ),
+
+        complete as (
+            select * from region_years
+            where employment_total > 0
+                and employment_manufacturing is not null
+                and n_producer_services = (select count(*) from producer_services)
+        ),
+
+        reference as (
+            select
+                year,
+                sum(employment_total) as reference_total,
+                sum(employment_manufacturing) as reference_manufacturing,
+                sum(employment_producer_services) as reference_producer_services,
+                count(*) as reference_regions
+            from complete
+            group by year
+        ),
+
+        quotients as (
+            select
+                complete.*,
+                reference.reference_regions,
+                (complete.employment_manufacturing / complete.employment_total)
+                    / nullif(reference.reference_manufacturing / reference.reference_total, 0)
+                    as lq_manufacturing,
+                (complete.employment_producer_services / complete.employment_total)
+                    / nullif(
+                        reference.reference_producer_services / reference.reference_total, 0
+                    ) as lq_producer_services
+            from complete
+            inner join reference
+                on complete.year = reference.year
+        )
+
+        select
+            *,
+            case
+                when lq_manufacturing + lq_producer_services > 0
+                    then 1 - abs(lq_manufacturing - lq_producer_services)
+                        / (lq_manufacturing + lq_producer_services)
+            end as coagglomeration_quality,
+            case
+                when lq_manufacturing + lq_producer_services > 0
+                    then 1 - abs(lq_manufacturing - lq_producer_services)
+                        / (lq_manufacturing + lq_producer_services)
+                        + (lq_manufacturing + lq_producer_services)
+            end as coagglomeration
+        from quotients
+    )
+{% endmacro %}
