@@ -47,11 +47,15 @@ def _use_dagster_home() -> Path:
 def demo_data(
     seed: int = typer.Option(20240601, help="Random seed; the same seed writes the same files."),
     cities: int = typer.Option(198, help="Number of prefecture-level cities (1-333)."),
-    scale: float = typer.Option(1.0, help="Multiplier on the number of patent records."),
+    scale: float = typer.Option(
+        1.0, help="Multiplier on the number of patent records. From 20 on, the patents are "
+        "a national-size SYNTHETIC Parquet extract of scale x 250,000 patents over all 337 "
+        "cities (200 = 50 million), with its own DGP (demo_patents_scale.py)."),
     force: bool = typer.Option(False, help="Write even if the landing zone already has files."),
 ) -> None:
     """Write SYNTHETIC demo yearbooks and a patent extract into the landing zone, with the
-    bundled REAL provincial science-and-technology tables."""
+    bundled REAL provincial science-and-technology tables. With --scale 20 or more the
+    patent extract is written as Parquet parts (1,000,000 patents each) instead of one CSV."""
     from orchestration.ingest import demo_data as demo
     from orchestration.ingest.landing import discover
 
@@ -63,14 +67,32 @@ def demo_data(
 
 
 def _write_demo(demo, landing: Path, seed: int, cities: int, scale: float) -> None:
+    from orchestration.ingest import demo_patents_scale as national
+
     console.print(f"[bold]Writing synthetic demo data[/] (seed {seed}, {cities} cities, "
                   f"scale {scale}) to {landing}")
+    large = scale >= national.SCALE_THRESHOLD
     files = demo.write_demo_data(
-        landing, paths.demo_truth_path(), seed=seed, n_cities=cities, scale=scale,
-        progress=lambda msg: console.print(f"  {msg}"),
+        landing, paths.demo_truth_path(), seed=seed, n_cities=cities,
+        scale=1.0 if large else scale, progress=lambda msg: console.print(f"  {msg}"),
     )
     console.print(f"  {files.n_city_years:,} city-years, {files.n_patents:,} patents; "
                   f"true values in {files.truth}")
+    if large:
+        # The national-size extract replaces the small one (same application-number
+        # scheme, so both together would collide).
+        files.patents.unlink()
+        files.patents.with_name(files.patents.name + ".meta.yml").unlink(missing_ok=True)
+        n_patents = round(scale * national.PATENTS_PER_SCALE)
+        console.print(f"  [bold]national-size SYNTHETIC patent extract[/]: {n_patents:,} "
+                      "patents as Parquet parts (own DGP, all cities; demo_truth.csv does "
+                      "not describe it)")
+        written = national.write_scale_patents(
+            landing / "patents" / "national_scale", n_patents, seed=seed,
+            progress=lambda msg: console.print(f"  {msg}"),
+        )
+        console.print(f"  {written.n_patents:,} patents, {written.n_codes:,} IPC codes in "
+                      f"{len(written.parts)} parts, {written.seconds:,.0f} s")
     from orchestration.ingest.bundled import copy_bundled
 
     real = [p for p in copy_bundled(landing) if not p.name.endswith(".meta.yml")]
@@ -203,6 +225,154 @@ def sql(
     for row in rows[:limit]:
         table.add_row(*["NULL" if v is None else str(v) for v in row])
     console.print(table)
+
+
+EXPORT_FORMATS = ("csv", "parquet", "xlsx", "dta")
+EXCEL_MAX_ROWS = 1_048_575  # one row for the header
+
+
+@app.command()
+def export(
+    table: str = typer.Argument(..., help="schema.table of the published warehouse, e.g. "
+                                "marts.city_panel or estimates.coefficients."),
+    fmt: str = typer.Option("csv", "--format", help="csv, parquet, xlsx or dta (Stata)."),
+    out: Path = typer.Option(None, "--out", "-o",
+                             help="Output file (default: ./<schema>.<table>.<format>)."),
+) -> None:
+    """Write one table of the published warehouse to a file (Stata .dta with labels)."""
+    import duckdb
+
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        err.print(f"[red]unknown format {fmt!r}[/]: choose one of {', '.join(EXPORT_FORMATS)}")
+        raise typer.Exit(2)
+    db = paths.published_db_path()
+    if not db.exists():
+        err.print(f"[red]no published warehouse at {db}[/]: run `dri build` first")
+        raise typer.Exit(2)
+    with duckdb.connect(str(db), read_only=True) as con:
+        schema, name = _resolve_table(con, table)
+        target = (out or Path(f"{schema}.{name}.{fmt}")).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target and renamed at the end: a failed export leaves no file.
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            rows = _write_export(con, schema, name, fmt, tmp)
+            os.replace(tmp, target)
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, typer.Exit):
+                raise
+            err.print(f"[red]export failed:[/] {exc}")
+            raise typer.Exit(1) from exc
+        synthetic = _warehouse_is_synthetic(con)
+    console.print(f"{rows:,} rows of {schema}.{name} -> {target}")
+    if synthetic:
+        console.print("[yellow]note:[/] the warehouse was built with SYNTHETIC demo inputs "
+                      "(raw.landing_files.synthetic)")
+
+
+def _resolve_table(con, table: str) -> tuple[str, str]:
+    """(schema, table) as stored; an unknown name exits 2 listing the closest names."""
+    import difflib
+
+    known = con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') "
+        "ORDER BY table_schema, table_name").fetchall()
+    wanted = table.strip().lower()
+    exact = [(s, t) for s, t in known if f"{s}.{t}".lower() == wanted]
+    if not exact and "." not in wanted:
+        exact = [(s, t) for s, t in known if t.lower() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    names = [f"{s}.{t}" for s, t in known]
+    if exact:
+        err.print(f"[red]{table!r} is ambiguous[/]: give one of "
+                  f"{', '.join(f'{s}.{t}' for s, t in exact)}")
+        raise typer.Exit(2)
+    by_lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(wanted, list(by_lower), n=5, cutoff=0.5)
+    close += [n for n in by_lower if wanted and wanted in n and n not in close]
+    close = [by_lower[n] for n in close]
+    hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
+    err.print(f"[red]unknown table {table!r}[/] in {paths.published_db_path()}{hint} "
+              "(`dri sql \"SHOW ALL TABLES\"` lists them)")
+    raise typer.Exit(2)
+
+
+def _write_export(con, schema: str, name: str, fmt: str, path: Path) -> int:
+    relation = f'"{schema}"."{name}"'
+    if fmt in ("csv", "parquet"):
+        options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
+        literal = str(path).replace("'", "''")
+        con.execute(f"COPY (SELECT * FROM {relation}) TO '{literal}' ({options})")
+        return con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    frame = con.execute(f"SELECT * FROM {relation}").df()
+    if fmt == "xlsx":
+        if len(frame) > EXCEL_MAX_ROWS:
+            err.print(f"[red]{schema}.{name} has {len(frame):,} rows[/], more than an Excel "
+                      "sheet holds: export csv or parquet")
+            raise typer.Exit(2)
+        for column in frame.columns:  # Excel cannot store time zones
+            if hasattr(frame[column], "dt") and getattr(frame[column].dt, "tz", None):
+                frame[column] = frame[column].dt.tz_localize(None)
+        frame.to_excel(path, index=False, sheet_name=name[:31], engine="openpyxl")
+        return len(frame)
+    from models_py.stata import write_dta
+
+    label = f"{schema}.{name} (DRI Warehouse)"
+    if _warehouse_is_synthetic(con):
+        label = f"SYNTHETIC demo inputs: {label}"
+    write_dta(frame, path, _column_labels(schema, name), label)
+    return len(frame)
+
+
+def _warehouse_is_synthetic(con) -> bool:
+    try:
+        return bool(con.execute(
+            "SELECT coalesce(bool_or(synthetic), false) FROM raw.landing_files "
+            "WHERE status = 'current'").fetchone()[0])
+    except Exception:  # a warehouse without raw.landing_files has no synthetic flag
+        return False
+
+
+def _column_labels(schema: str, name: str) -> dict[str, str]:
+    """Column descriptions: the dbt YAML of a model or seed, or the estimates schema."""
+    if schema == "estimates":
+        from models_py.estimates_tables import COLUMNS
+
+        return {c: text for c, (_, text) in COLUMNS.get(name, {}).items()}
+    return _dbt_descriptions().get(name, {})
+
+
+def _dbt_descriptions() -> dict[str, dict[str, str]]:
+    """{model or seed: {column: description}} from dbt_project's YAML, with the
+    {{ doc('...') }} blocks of its Markdown files filled in."""
+    import re
+
+    import yaml
+
+    docs: dict[str, str] = {}
+    for md in paths.DBT_PROJECT_DIR.glob("models/**/*.md"):
+        text = md.read_text(encoding="utf-8")
+        for block, body in re.findall(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}",
+                                      text, flags=re.S):
+            docs[block] = body.strip()
+
+    def fill(text: str) -> str:
+        return re.sub(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}",
+                      lambda m: docs.get(m.group(1), ""), text or "")
+
+    out: dict[str, dict[str, str]] = {}
+    for folder in ("models", "seeds"):
+        for yml in paths.DBT_PROJECT_DIR.glob(f"{folder}/**/*.yml"):
+            data = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+            for node in (data.get("models") or []) + (data.get("seeds") or []):
+                columns = {c["name"]: fill(str(c.get("description") or ""))
+                           for c in node.get("columns") or [] if c.get("name")}
+                out.setdefault(node.get("name"), {}).update(columns)
+    return out
 
 
 quality_app = typer.Typer(help="Data quality: Great Expectations suites and Data Docs.",

@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
-from orchestration.assets import estimation, publish, raw, reports
+from orchestration.assets import publish, raw, studies
 from orchestration.assets.dbt import dri_dbt_models
 from orchestration.automation import (
     BUILD_JOB,
@@ -35,10 +35,10 @@ def build_definitions() -> Definitions:
         assets=[
             raw.city_yearbook_values,
             raw.patent_records,
+            raw.patent_ipc_codes,
             raw.yearbook_long_values,
             dri_dbt_models,
-            estimation.benchmark_twfe,
-            reports.benchmark_twfe_report,
+            *studies.STUDY_ASSETS,
             publish.published_warehouse,
         ],
         asset_checks=ASSET_CHECKS,

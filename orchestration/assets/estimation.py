@@ -1,77 +1,53 @@
-"""Estimation layer: the benchmark two-way fixed-effects model of paper 002 on the city panel."""
+"""Estimation layer in DuckDB: the `estimates` schema the study assets write.
+
+Each study table replaces its own rows (study, table_name) in ``estimates.models``,
+``estimates.coefficients`` and ``estimates.tests``; the column layout is declared in
+`models_py.estimates_tables` (also the source of the analyst docs and Stata labels).
+The study assets themselves are made in `orchestration.assets.studies`.
+"""
 
 
 import pandas as pd
-from dagster import AssetExecutionContext, MetadataValue, Output, asset
-from dagster_dbt import get_asset_key_for_model
-from dagster_duckdb import DuckDBResource
 
-from models_py.panel import PanelResult, fit_panel_ols
-from orchestration.assets.dbt import dri_dbt_models
-from orchestration.assets.raw import DUCKDB_POOL
-
-STUDY = "demo_benchmark"
-DEPENDENT = "ln_sei_revenue"
-CORE = "dri_index"
-CONTROLS = ["ln_pgdp", "gov", "ln_population"]
-CITY_PANEL = get_asset_key_for_model([dri_dbt_models], "city_panel_balanced")
+from models_py import estimates_tables
+from models_py.studies.runner import StudyTable
 
 
-def benchmark_models(panel: pd.DataFrame) -> list[PanelResult]:
-    """Paper 002's benchmark: ln(SEI revenue) on the integration index, two-way FE,
-    errors clustered by city; (1) without and (2) with the controls."""
-    common = dict(dependent=DEPENDENT, entity="city_code", time="year",
-                  entity_effects=True, time_effects=True, cov="clustered_entity")
-    return [
-        fit_panel_ols(panel, regressors=[CORE], name="no controls", **common),
-        fit_panel_ols(panel, regressors=[CORE, *CONTROLS], name="with controls", **common),
-    ]
-
-
-def store_results(con, study: str, results: list[PanelResult]) -> None:
-    """Replace this study's rows in estimates.coefficients / estimates.model_stats."""
-    coefs = pd.concat([r.coefficients_frame() for r in results]).assign(study=study)
-    stats = pd.concat([r.stats_frame() for r in results]).assign(study=study)
+def store_estimates(con, table: StudyTable) -> dict[str, int]:
+    """Replace this study table's rows in estimates.models / coefficients / tests."""
+    models = list(table.models)
+    frames = {
+        "models": estimates_tables.models_frame(table.study, table.name, models,
+                                                table.model_labels),
+        "coefficients": estimates_tables.coefficients_frame(table.study, table.name, models,
+                                                            table.model_labels),
+        "tests": estimates_tables.tests_frame(table.study, table.name, table.tests),
+    }
+    extra = (table.figure_data or {}).get("coefficients")
+    if not models and isinstance(extra, pd.DataFrame) and {"term", "estimate"} <= set(extra):
+        # Estimators without a PanelResult (the threshold model) leave their tidy
+        # coefficients in figure_data; they belong in estimates.coefficients too.
+        label = f"(1) {table.model_labels[0]}" if table.model_labels else "(1)"
+        rows = extra.assign(study=table.study, table_name=table.name, model_order=1,
+                            model_name=extra.get("model", label), model=label)
+        frames["coefficients"] = estimates_tables._conform(rows, "coefficients")
     con.execute("CREATE SCHEMA IF NOT EXISTS estimates")
-    for table, frame in (("coefficients", coefs), ("model_stats", stats)):
-        con.register("frame_df", frame)
-        con.execute(
-            f"CREATE TABLE IF NOT EXISTS estimates.{table} AS SELECT * FROM frame_df LIMIT 0"
-        )
-        con.execute(f"DELETE FROM estimates.{table} WHERE study = ?", [study])
-        con.execute(f"INSERT INTO estimates.{table} BY NAME SELECT * FROM frame_df")
-        con.unregister("frame_df")
-
-
-@asset(
-    key=["estimates", "benchmark_twfe"],
-    group_name="estimation",
-    pool=DUCKDB_POOL,
-    deps=[CITY_PANEL],
-    description="Two-way fixed-effects regressions of ln(strategic emerging industry revenue) "
-    "on the digital-real integration index in paper 002's balanced panel, without and with "
-    "controls (ln per-capita GDP, "
-    "government expenditure share, ln population), errors clustered by city. Tidy results in "
-    "estimates.coefficients and estimates.model_stats.",
-)
-def benchmark_twfe(context: AssetExecutionContext, duckdb: DuckDBResource) -> Output:
-    with duckdb.get_connection() as con:
-        # A fixed row order makes the floating-point results reproducible bit for bit.
-        panel = con.execute("SELECT * FROM marts.city_panel_balanced ORDER BY city_code, year").df()
-        results = benchmark_models(panel)
-        store_results(con, STUDY, results)
-    main = results[-1]
-    return Output(
-        results,
-        metadata={
-            "dagster/row_count": int(sum(len(r.params) for r in results)),
-            "nobs": main.nobs,
-            "n_entities": main.n_entities,
-            f"coef_{CORE}": float(main.params[CORE]),
-            f"se_{CORE}": float(main.std_errors[CORE]),
-            "coefficients": MetadataValue.md(
-                main.coefficients_frame().to_markdown(index=False, floatfmt=".4f")
-            ),
-        },
-    )
-
+    # estimates.model_stats (one row per statistic) is superseded by estimates.models.
+    con.execute("DROP TABLE IF EXISTS estimates.model_stats")
+    counts = {}
+    for name, frame in frames.items():
+        expected = list(estimates_tables.COLUMNS[name])
+        present = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "'estimates' AND table_name = ? ORDER BY ordinal_position", [name]).fetchall()]
+        if present and present != expected:  # an older layout: rebuilt by the studies
+            con.execute(f"DROP TABLE estimates.{name}")
+        con.execute(estimates_tables.ddl(name))
+        con.execute(f"DELETE FROM estimates.{name} WHERE study = ? AND table_name = ?",
+                    [table.study, table.name])
+        if len(frame):
+            con.register("frame_df", frame)
+            con.execute(f"INSERT INTO estimates.{name} BY NAME SELECT * FROM frame_df")
+            con.unregister("frame_df")
+        counts[name] = len(frame)
+    return counts

@@ -1,17 +1,18 @@
 """Publish layer: the working database becomes the analysts' warehouse, atomically."""
 
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from orchestration import paths
 from orchestration.assets.dbt import dri_dbt_models
+from orchestration.assets.studies import STUDY_ASSET_KEYS
 from orchestration.publish import publish
 
 # Everything analysts query: the marts (all of them, so a new mart is covered without an
-# edit here), the estimates and the reports. Publication waits for all of them.
+# edit here) and every study's tables and report (every spec in models_py/studies/specs).
+# Publication waits for all of them.
 PUBLISHED = sorted(
-    [key for key in dri_dbt_models.keys if key.path[0] == "marts"]
-    + [AssetKey(["estimates", "benchmark_twfe"]), AssetKey(["reports", "benchmark_twfe_report"])],
+    [key for key in dri_dbt_models.keys if key.path[0] == "marts"] + STUDY_ASSET_KEYS,
     key=lambda k: k.to_user_string(),
 )
 

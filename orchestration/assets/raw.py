@@ -6,12 +6,21 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import yaml
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    multi_asset,
+)
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
-from orchestration.ingest import landing, schema, versions
+from orchestration.ingest import ipc, landing, schema, versions
 from orchestration.ingest.normalize import normalize_yearbook_values
+from orchestration.ingest.patent_load import load_patent_files
 from orchestration.ingest.readers import READERS, Reader
 
 DUCKDB_POOL = "dri_duckdb_writer"
@@ -57,6 +66,7 @@ CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_Y
 YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBOOK_LONG_VALUES,
                           READERS["yearbook_long"],
                           [*versions.VALUE_KEY, "indicator_key", "source_file"], _normalize_long)
+# Patents are read by DuckDB itself (load_patents), not through pandas frames.
 PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
                     ["application_number"])
 
@@ -115,6 +125,34 @@ def load_source(con, source: RawSource, log) -> dict:
     _record_files(con, source.kind, manifest)
     return {"rows": len(values), "quarantined": len(quarantine), "files": files,
             "duplicates": duplicates, "superseded": superseded}
+
+
+def load_patents(con, log) -> dict:
+    """load_source for patent extracts: the same archive and file history, but the rows go
+    from the files to raw.patents inside DuckDB (patent_load), never through pandas."""
+    found = [f for f in landing.discover(paths.landing_dir()) if f.kind == PATENTS.kind]
+    if not found:
+        raise landing.IngestError(
+            f"no {PATENTS.kind} files in {paths.landing_dir() / PATENTS.kind}")
+    files, duplicates = landing.deduplicate(found)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
+    stats = load_patent_files(con, files, loaded_at=loaded_at)
+    copies = {f.sha256: [] for f in files}
+    for dup in duplicates:
+        copies[dup.sha256].append(dup.relpath)
+    manifest = []
+    for f in files:
+        counts = stats["per_file"][f.relpath]
+        log.info(f"{f.relpath}: {counts['loaded']:,} rows, {counts['quarantined']:,} "
+                 f"quarantined, {counts['superseded']:,} superseded")
+        rows = (counts["loaded"], counts["quarantined"], counts["superseded"])
+        status = "superseded" if rows[2] and not rows[0] else "current"
+        manifest.append(_manifest_row(f, PATENTS.kind, archived[f.sha256], loaded_at, status,
+                                      rows, copies[f.sha256]))
+    _record_files(con, PATENTS.kind, manifest)
+    return {"rows": stats["rows"], "quarantined": stats["quarantined"], "files": files,
+            "duplicates": duplicates, "superseded": stats["superseded"]}
 
 
 def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies) -> dict:
@@ -214,7 +252,62 @@ def city_yearbook_values(
     "patent in several extracts is taken from the newest.",
 )
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
-    return _materialize(context, duckdb, PATENTS)
+    with duckdb.get_connection() as con:
+        loaded = load_patents(con, context.log)
+        return _result(con, PATENTS, loaded)
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            ["raw", "patent_ipc_codes"],
+            deps=[AssetKey(["raw", "patents"])],
+            group_name="raw",
+            description="The IPC codes of every patent in raw.patents, normalized at ingest "
+            "from every spelling (G06F17/30, G06F0017300000, full width, edition suffixes, ',' "
+            "or '；' lists) to the canonical 'G06F 17/30': one row per patent x distinct code "
+            "(integer keys into raw.patents and raw.ipc_codes). Pieces that do not parse go to "
+            "quality.quarantine with the application number.",
+        ),
+        AssetSpec(
+            ["raw", "ipc_codes"],
+            deps=[AssetKey(["raw", "patents"])],
+            group_name="raw",
+            description="Each distinct canonical IPC code of the patent extracts with its "
+            "section, class, subclass, main group and subgroup (written with "
+            "raw.patent_ipc_codes).",
+        ),
+    ],
+    pool=DUCKDB_POOL,
+)
+def patent_ipc_codes(context: AssetExecutionContext, duckdb: DuckDBResource):
+    with duckdb.get_connection() as con:
+        stats = ipc.normalize_ipc(con)
+        context.log.info(f"IPC normalization: {stats}")
+        preview = con.execute(f"""
+            SELECT p.application_number, c.ipc_position, c.is_main_ipc, d.ipc_code,
+                   p.ipc_codes AS printed
+            FROM {ipc.TARGET_TABLE} c
+            JOIN {ipc.CODES_TABLE} d USING (ipc_code_id)
+            JOIN raw.patents p USING (patent_key)
+            LIMIT 5""").df()
+        codes_preview = con.execute(f"SELECT * FROM {ipc.CODES_TABLE} LIMIT 5").df()
+        unparseable = con.execute(
+            "SELECT value_text, reason FROM quality.quarantine WHERE target_table = ? "
+            "LIMIT 5", [ipc.TARGET_TABLE]).df()
+    yield MaterializeResult(asset_key=AssetKey(["raw", "patent_ipc_codes"]), metadata={
+        "dagster/row_count": stats["rows"],
+        "distinct_pieces": stats["distinct_pieces"],
+        "unparseable_pieces": stats["unparseable_pieces"],
+        "quarantined_rows": stats["quarantined"],
+        "seconds": stats["seconds"],
+        "preview": MetadataValue.md(preview.to_markdown(index=False)),
+        "quarantine_preview": MetadataValue.md(unparseable.to_markdown(index=False)),
+    })
+    yield MaterializeResult(asset_key=AssetKey(["raw", "ipc_codes"]), metadata={
+        "dagster/row_count": stats["distinct_codes"],
+        "preview": MetadataValue.md(codes_preview.to_markdown(index=False)),
+    })
 
 
 @asset(

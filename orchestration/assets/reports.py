@@ -1,71 +1,92 @@
-"""Report layer: paper-style tables and figures under reports/."""
+"""Report layer: where a study's numbers come from (the provenance every output prints).
+
+Whether a study's inputs are synthetic is decided from the landing files that feed its
+marts (found on the dbt graph) and, for long yearbook exports, from the files that carry
+the indicators the study reads; so the study on the real provincial tables is not
+labelled synthetic because the city demo data are. The outputs themselves are rendered by
+`models_py.study_outputs`.
+"""
 
 
-from dagster import (
-    AssetExecutionContext,
-    AssetIn,
-    AssetKey,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
-from dagster_duckdb import DuckDBResource
+import pandas as pd
+from dagster import AssetKey
+from dagster_dbt import get_asset_key_for_model
 
-from models_py.figures import coefficient_plot
-from models_py.panel import PanelResult
-from models_py.tables import regression_table, to_markdown
-from orchestration import paths
-from orchestration.assets.estimation import CORE, STUDY
+from models_py.studies.spec import StudySpec, required_columns
+from orchestration.assets.dbt import dri_dbt_models
+from orchestration.automation import RAW_ASSET_BY_KIND
 
-LABELS = {
-    "dri_index": "Digital-real integration (DRI)",
-    "ln_pgdp": "ln per-capita GDP",
-    "gov": "Government expenditure / GDP",
-    "ln_population": "ln population",
-}
-SYNTHETIC = "SYNTHETIC DEMO DATA — simulated with known true effects, not real statistics."
+_KIND_BY_RAW_ASSET = {key: kind for kind, key in RAW_ASSET_BY_KIND.items()}
+# Long exports carry one indicator per value and the province panel is wide by indicator
+# code, so the files behind the columns a study reads can be told apart from the other
+# files of the kind (the real S&T tables from the synthetic provincial demo export).
+_INDICATOR_TABLES = {"yearbook_long": "raw.yearbook_long_values"}
 
 
-def data_note(con) -> str:
-    """Say where the numbers come from; synthetic inputs are flagged on every output."""
-    files, synthetic = con.execute(
-        "SELECT count(*), coalesce(bool_or(synthetic), false) FROM raw.landing_files "
-        "WHERE status = 'current'"
-    ).fetchone()
-    source = f"Source: {files} landing files (see raw.landing_files)."
-    return f"{SYNTHETIC} {source}" if synthetic else source
+def mart_keys(spec: StudySpec) -> list[AssetKey]:
+    """The dbt assets of the marts the spec reads (its panel, then the joined marts).
+
+    A mart dbt does not know (yet) becomes a plain key ``[schema, table]``: the other
+    studies still load, and this one's tables fail at run time naming the missing
+    columns, instead of the whole code location failing to load."""
+    keys = []
+    for mart in spec.marts:
+        schema, table = mart.split(".", 1)
+        try:
+            keys.append(get_asset_key_for_model([dri_dbt_models], table))
+        except KeyError:
+            keys.append(AssetKey([schema, table]))
+    return keys
 
 
-@asset(
-    key=["reports", "benchmark_twfe_report"],
-    group_name="reports",
-    ins={"results": AssetIn(key=AssetKey(["estimates", "benchmark_twfe"]))},
-    description="The benchmark regression table (Markdown) and a coefficient plot (PNG) under "
-    "reports/demo_benchmark/.",
-)
-def benchmark_twfe_report(
-    context: AssetExecutionContext, duckdb: DuckDBResource, results: list[PanelResult]
-) -> MaterializeResult:
-    with duckdb.get_connection() as con:
-        note = data_note(con)
-    out = paths.reports_dir() / STUDY
-    out.mkdir(parents=True, exist_ok=True)
-    table = regression_table(results, labels=LABELS)
-    title = "Table 1. Digital-real integration and new-quality industry: two-way fixed effects"
-    markdown = to_markdown(
-        table, title=title,
-        note=f"Dependent variable: ln strategic emerging industry revenue. City-clustered "
-        f"standard errors in parentheses. * p<0.1, ** p<0.05, *** p<0.01. {note}",
-    )
-    table_path = out / "benchmark_twfe.md"
-    table_path.write_text(markdown, encoding="utf-8")
-    figure_path = coefficient_plot(
-        results, CORE, out / "benchmark_twfe_coef.png",
-        title="Effect of digital-real integration (95% CI)",
-        note=SYNTHETIC if SYNTHETIC in note else "",
-    )
-    return MaterializeResult(metadata={
-        "table": MetadataValue.md(markdown),
-        "table_path": MetadataValue.path(str(table_path)),
-        "figure_path": MetadataValue.path(str(figure_path)),
-    })
+def landing_kinds(spec: StudySpec) -> list[str]:
+    """Kinds of landing file upstream of the spec's mart, found on the dbt graph."""
+    specs = {s.key: s for s in dri_dbt_models.specs}
+    seen: set[AssetKey] = set()
+    stack = mart_keys(spec)
+    kinds: set[str] = set()
+    while stack:
+        key = stack.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in _KIND_BY_RAW_ASSET:
+            kinds.add(_KIND_BY_RAW_ASSET[key])
+        if key in specs:
+            stack += [dep.asset_key for dep in specs[key].deps]
+    return sorted(kinds)
+
+
+def study_provenance(con, spec: StudySpec, kinds: list[str]) -> pd.DataFrame:
+    """The current landing files the study's numbers come from, with sha256 and the
+    synthetic flag (empty before any load)."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables "
+                         "WHERE table_schema = 'raw' AND table_name = 'landing_files'"
+                         ).fetchone()[0]
+    if not exists or not kinds:
+        return pd.DataFrame(columns=["source_file", "kind", "source_sha256", "synthetic"])
+    files = con.execute(
+        "SELECT source_file, kind, source_sha256, synthetic, producer, rows_loaded "
+        "FROM raw.landing_files WHERE status = 'current' AND list_contains(?, kind) "
+        "ORDER BY kind, source_file", [kinds]).df()
+    columns = sorted(required_columns(spec))
+    for kind, table in _INDICATOR_TABLES.items():
+        if kind not in kinds:
+            continue
+        used = con.execute(
+            f"SELECT DISTINCT source_sha256 FROM {table} "
+            "WHERE list_contains(?, indicator_code) OR list_contains(?, indicator_code || "
+            "'_imputed')", [columns, columns]).df()["source_sha256"]
+        if not files["source_sha256"].isin(set(used)).any():
+            continue  # columns derived in dbt: no file can be singled out, so keep them all
+        keep = (files["kind"] != kind) | files["source_sha256"].isin(set(used))
+        files = files[keep]
+    return files.reset_index(drop=True)
+
+
+def source_note(files: pd.DataFrame) -> tuple[str, bool]:
+    synthetic = bool(files["synthetic"].fillna(False).astype(bool).any()) if len(files) else False
+    n_syn = int(files["synthetic"].fillna(False).astype(bool).sum()) if len(files) else 0
+    note = (f"Source: {len(files)} landing file(s) in raw.landing_files"
+            + (f", {n_syn} of them SYNTHETIC" if n_syn else ", none synthetic") + ".")
+    return note, synthetic

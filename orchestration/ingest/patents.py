@@ -1,17 +1,29 @@
-"""Patent-database extracts (.csv or .parquet, one row per patent) -> raw patent rows.
+"""Patent-database extracts (.csv or .parquet, one row per patent) -> raw patent rows, in DuckDB.
 
 Exports from CNIPA, incoPat, Himmpat and the like name the same fields differently and in
 Chinese or English; columns are mapped by header name (never by position) to the
 canonical names of `schema.PATENTS`. Rows without an application number or with an
 application date that cannot be read go to quarantine with the reason.
+
+A national extract has tens of millions of rows, so the file is read, mapped, trimmed and
+date-parsed by one DuckDB query (`extract_sql`); Python only looks at the header. The
+query's rows carry a status (`ok`, `bad`, `blank`) that `patent_load` splits into
+raw.patents and quality.quarantine. `read_patents` runs the same query on a single file
+and returns small pandas frames, for `dri ingest` validation and the tests.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
+import duckdb
 import pandas as pd
 
 from orchestration.ingest import schema
@@ -45,6 +57,8 @@ COLUMN_MAP: dict[str, str] = {
     "发明名称": "title",
     "专利名称": "title",
     "title": "title",
+    "摘要": "abstract",
+    "Abstract": "abstract",
     "申请人": "applicant",
     "申请(专利权)人": "applicant",
     "专利权人": "applicant",
@@ -54,6 +68,17 @@ COLUMN_MAP: dict[str, str] = {
     "地址": "applicant_address",
     "address": "applicant_address",
     "applicant_address": "applicant_address",
+    # The applicant's administrative division code (6 or 12 digits, sometimes 2 or 4).
+    "申请人区划代码": "applicant_region_code",
+    "申请人行政区划代码": "applicant_region_code",
+    "行政区划代码": "applicant_region_code",
+    "区划代码": "applicant_region_code",
+    "地区代码": "applicant_region_code",
+    "省市代码": "applicant_region_code",
+    "国省代码": "applicant_region_code",
+    "applicant_region_code": "applicant_region_code",
+    "Applicant Region Code": "applicant_region_code",
+    "Region Code": "applicant_region_code",
     "主分类号": "main_ipc",
     "IPC主分类号": "main_ipc",
     "main_ipc": "main_ipc",
@@ -66,11 +91,14 @@ COLUMN_MAP: dict[str, str] = {
 }
 REQUIRED = ("application_number", "application_date", "ipc_codes")
 FIELDS = schema.PATENTS[len(schema.PROVENANCE):]
+DATE_FIELDS = ("application_date", "publication_date")
 _EXCERPT = 200
+_CHUNK = 1 << 24
 
-# 2010-01-05, 2010/1/5, 2010.01.05, 2010年1月5日, optionally followed by a time of day.
-_DATE_SEPARATED = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"
-_DATE_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
+# 2010-01-05, 2010/1/5, 2010.01.05, 2010年1月5日, optionally followed by a time of day;
+# or 20100105. RE2 syntax (DuckDB); `try_cast` turns impossible dates (02-30) into NULL.
+_DATE_SEPARATED = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?"
+_DATE_COMPACT = r"\d{8}"
 
 
 def header_key(header: str) -> str:
@@ -92,171 +120,278 @@ def map_columns(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def read_patents(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read one extract into (rows with columns `schema.PATENTS`, quarantine with
-    `schema.QUARANTINE`). Raises IngestError naming the file when it cannot be read or
-    lacks a required column (application number, application date, IPC codes)."""
-    raw = _load(file).reset_index(drop=True)  # a parquet file may carry its own index
-    mapping = map_columns(list(raw.columns))
+def quote_ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def parse_date_sql(text: str) -> str:
+    """SQL: the DATE a trimmed text expression spells, NULL when empty or not a valid date."""
+    separated = quote_literal(_DATE_SEPARATED)
+    return f"""(CASE
+        WHEN length({text}) = 10 AND {text}[5] = '-' AND {text}[8] = '-'
+             AND {text}[1:4] <> '0000'
+            THEN try_cast({text} AS DATE)  -- the ISO spelling, without a regex
+        WHEN regexp_full_match({text}, {separated})
+            THEN try_cast(nullif(regexp_extract({text}, {separated}, 1), '0000') || '-'
+                 || regexp_extract({text}, {separated}, 2) || '-'
+                 || regexp_extract({text}, {separated}, 3) AS DATE)
+        WHEN regexp_full_match({text}, {quote_literal(_DATE_COMPACT)})
+            THEN try_cast(nullif({text}[1:4], '0000') || '-' || {text}[5:6] || '-'
+                 || {text}[7:8] AS DATE)
+    END)"""
+
+
+@dataclass(frozen=True)
+class ExtractSource:
+    """How DuckDB reads one extract: a table function call and its columns with types."""
+
+    scan: str  # read_csv(...) / read_parquet(...), with a `__row` column (0-based record)
+    columns: dict[str, str]  # header -> DuckDB type
+
+
+@contextmanager
+def open_extract(file: LandingFile, con: duckdb.DuckDBPyConnection) -> Iterator[ExtractSource]:
+    """The DuckDB scan of an extract. A CSV that DuckDB cannot read directly (GBK text,
+    blank lines that DuckDB would skip and so shift row numbers) is first rewritten as
+    UTF-8 into a temporary file, which lives as long as the context."""
+    suffix = file.path.suffix.lower()
+    if not file.path.exists() or file.path.stat().st_size == 0:
+        raise IngestError(f"{file.relpath}: empty file")
+    if suffix == ".parquet":
+        scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
+                f"FROM read_parquet({quote_literal(file.path.as_posix())}, "
+                f"file_row_number = true))")
+        yield ExtractSource(scan, _describe(con, scan, file))
+        return
+    if suffix != ".csv":
+        raise IngestError(f"{file.relpath}: unsupported patent extract type {suffix!r}")
+    encoding, blank_lines = _sniff_text(file)
+    with tempfile.TemporaryDirectory(prefix="dri-patents-") as tmp:
+        path = file.path
+        if encoding != "utf-8" or blank_lines:
+            path = Path(tmp) / "extract.csv"
+            _rewrite_utf8(file, encoding, path)
+        # Blank lines were rewritten to a single space so DuckDB keeps them as records;
+        # such records have one field, hence null padding (which DuckDB can only do
+        # single-threaded when quoted fields span lines).
+        padded = ", null_padding = true, parallel = false" if blank_lines else ""
+        options = (f"header = true, all_varchar = true, delim = ',', quote = '\"', "
+                   f"escape = '\"'{padded}")
+        # row_number() over the scan follows file order: DuckDB preserves insertion order.
+        scan = (f"(SELECT *, row_number() OVER () - 1 AS __row FROM "
+                f"read_csv({quote_literal(path.as_posix())}, {options}))")
+        columns = _describe(con, scan, file)
+        if list(columns) == ["column0", "__row"] and not _has_header(path):
+            raise IngestError(f"{file.relpath}: empty file (no header row)")
+        yield ExtractSource(scan, columns)
+
+
+def _describe(con: duckdb.DuckDBPyConnection, scan: str, file: LandingFile) -> dict[str, str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except duckdb.Error as exc:
+        raise IngestError(f"{file.relpath}: cannot read patent extract "
+                          f"({type(exc).__name__}: {_first_line(exc)})") from exc
+    return {name: dtype for name, dtype, *_ in rows}
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _has_header(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return bool(fh.read(65536).strip())
+
+
+def _sniff_text(file: LandingFile) -> tuple[str, bool]:
+    """(encoding, has blank lines). UTF-8 (with or without BOM) is read by DuckDB as is;
+    anything else is decoded with the first of TEXT_ENCODINGS that fits the whole file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, blank, tail = True, False, b""
+    with open(file.path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            window = tail + chunk
+            blank = blank or b"\n\n" in window or b"\n\r\n" in window
+            tail = window[-2:]
+            if utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if utf8:
+        return "utf-8", blank
+    for encoding in TEXT_ENCODINGS[1:]:
+        try:
+            with open(file.path, encoding=encoding, newline="") as fh:
+                while fh.read(_CHUNK):
+                    pass
+        except UnicodeDecodeError:
+            continue
+        return encoding, blank
+    raise IngestError(f"{file.relpath}: not readable as {' or '.join(TEXT_ENCODINGS)} text")
+
+
+def _rewrite_utf8(file: LandingFile, encoding: str, target: Path) -> None:
+    """Stream the extract into UTF-8, with each blank line replaced by one space (a record
+    whose cells are empty, so the row numbers of the records after it stay the file's)."""
+    with open(file.path, encoding=encoding, newline="") as src, \
+            open(target, "w", encoding="utf-8", newline="") as out:
+        carry = ""
+        while chunk := src.read(_CHUNK):
+            text = carry + chunk
+            # Keep the last characters back so a blank line split across chunks is seen.
+            text, carry = text[:-2], text[-2:]
+            out.write(_fill_blank_lines(text))
+        out.write(_fill_blank_lines(carry))
+
+
+def _fill_blank_lines(text: str) -> str:
+    # Twice: "\n\n\n" holds two blank lines whose matches overlap.
+    for _ in range(2):
+        text = text.replace("\n\n", "\n \n").replace("\n\r\n", "\n \r\n")
+    return text
+
+
+def extract_sql(file: LandingFile, source: ExtractSource, mapping: dict[str, str]) -> str:
+    """SELECT over one extract: provenance, the `schema.PATENTS` fields, and `_status`
+    ('ok' | 'bad' | 'blank'), `_reason` and `_excerpt` (set for bad rows only)."""
+    texts = {field: _text_sql(quote_ident(header), source.columns[header])
+             for field, header in mapping.items()}
+    fields = []
+    for field in FIELDS:
+        if field in DATE_FIELDS and field in mapping:
+            header = mapping[field]
+            fields.append(f"{_date_sql(quote_ident(header), source.columns[header])} "
+                          f"AS {field}")
+        elif field in DATE_FIELDS:
+            fields.append(f"NULL::DATE AS {field}")
+        else:
+            fields.append(f"{texts.get(field, 'NULL::VARCHAR')} AS {field}")
+    # Whitespace-only cells count as empty, also in columns no field is read from: a row
+    # with text only there is not blank, it goes to quarantine.
+    every_cell = [_text_sql(quote_ident(h), t) for h, t in source.columns.items() if h != "__row"]
+    # Only a record without an application number can be blank: test the other cells there.
+    blank = " AND ".join(f"{cell} IS NULL" for cell in every_cell) or "true"
+    blank = f"({texts['application_number']} IS NULL AND {blank})"
+    excerpt = ", ".join(
+        f"CASE WHEN {cell} IS NOT NULL THEN {quote_literal(h + '=')} || "
+        f"CAST({quote_ident(h)} AS VARCHAR) END"
+        for cell, h in zip(every_cell, [h for h in source.columns if h != "__row"], strict=True)
+    )
+    date_text = texts["application_date"]
+    return f"""
+    WITH fields AS (
+        SELECT
+            {quote_literal(file.relpath)} AS source_file,
+            {quote_literal(file.sha256)} AS source_sha256,
+            '' AS sheet,
+            __row + 2 AS source_row,
+            NULL::BIGINT AS source_col,
+            {', '.join(fields)},
+            {date_text} AS _date_text,
+            {blank} AS _blank,
+            CASE WHEN NOT ({blank}) THEN left(concat_ws(' | ', {excerpt}), {_EXCERPT})
+            END AS _row_excerpt
+        FROM {source.scan}
+    )
+    SELECT
+        * EXCLUDE (_date_text, _blank, _row_excerpt, _reason),
+        CASE WHEN _blank THEN 'blank' WHEN _reason <> '' THEN 'bad' ELSE 'ok' END AS _status,
+        nullif(_reason, '') AS _reason,
+        CASE WHEN _reason <> '' AND NOT _blank THEN _row_excerpt END AS _excerpt
+    FROM (
+        SELECT *, concat_ws('; ',
+            CASE WHEN application_number IS NULL THEN 'empty application number' END,
+            CASE WHEN _date_text IS NULL THEN 'missing application date'
+                 WHEN application_date IS NULL
+                 THEN 'unparseable application date: ''' || _date_text || '''' END
+        ) AS _reason
+        FROM fields
+    )
+    """
+
+
+def _text_sql(column: str, dtype: str) -> str:
+    """Trimmed text with empty cells as NULL; typed Parquet dates print as 2010-01-05."""
+    if dtype.startswith("TIMESTAMP"):
+        column = f"strftime({column}, '%Y-%m-%d')"
+    return f"nullif(trim(CAST({column} AS VARCHAR)), '')"
+
+
+def _date_sql(column: str, dtype: str) -> str:
+    if dtype == "DATE":
+        return column
+    if dtype.startswith("TIMESTAMP"):
+        return f"CAST({column} AS DATE)"
+    return parse_date_sql(_text_sql(column, dtype))
+
+
+def checked_mapping(file: LandingFile, source: ExtractSource) -> dict[str, str]:
+    """map_columns of the extract's headers; IngestError when a required column is missing."""
+    headers = [h for h in source.columns if h != "__row"]
+    mapping = map_columns(headers)
     missing = [c for c in REQUIRED if c not in mapping]
     if missing:
         raise IngestError(
             f"{file.relpath}: missing required column(s) {', '.join(missing)} "
-            f"(headers found: {', '.join(map(str, raw.columns))})"
+            f"(headers found: {', '.join(map(str, headers))})"
         )
-
-    texts = {c: _text(raw[h]) for c, h in mapping.items()}
-    # Blank lines carry nothing; dropping them here keeps row numbers (taken before the
-    # drop) pointing at the right record.
-    row_numbers = pd.Series(np.arange(len(raw), dtype="int64") + 2, index=raw.index)
-    blank = pd.concat([t.isna() for t in texts.values()], axis=1).all(axis=1)
-    if blank.any():
-        # A row with text only in unmapped columns is not blank: it goes to quarantine.
-        candidates = raw[blank].to_dict("index")
-        blank[blank] = [not any(_present(v) for v in row.values()) for row in candidates.values()]
-
-    app_no = texts["application_number"]
-    app_date = _parse_dates(raw[mapping["application_date"]])
-    no_number = app_no.isna()
-    no_date = texts["application_date"].isna()
-    bad_date = app_date.isna() & ~no_date
-    bad = (no_number | no_date | bad_date) & ~blank
-
-    frame = pd.DataFrame({
-        "source_file": file.relpath,
-        "source_sha256": file.sha256,
-        "sheet": "",
-        "source_row": row_numbers,
-        "source_col": pd.array([pd.NA] * len(raw), dtype="Int64"),
-    }, index=raw.index)
-    for field in FIELDS:
-        if field == "application_date":
-            frame[field] = app_date
-        elif field == "publication_date":
-            frame[field] = (
-                _parse_dates(raw[mapping[field]]) if field in mapping
-                else pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
-            )
-        else:
-            frame[field] = texts.get(field, pd.Series(None, index=raw.index, dtype="str"))
-
-    values = frame[~bad & ~blank].reset_index(drop=True)
-    for field in ("application_date", "publication_date"):
-        values[field] = _as_date_objects(values[field])
-    quarantine = _quarantine(
-        file, raw[bad], row_numbers[bad], texts["application_date"][bad],
-        no_number[bad], no_date[bad], bad_date[bad],
-    )
-    return values[schema.PATENTS], quarantine
+    return mapping
 
 
-def _load(file: LandingFile) -> pd.DataFrame:
-    suffix = file.path.suffix.lower()
-    if not file.path.exists() or file.path.stat().st_size == 0:
-        raise IngestError(f"{file.relpath}: empty file")
+def read_patents(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read one extract into (rows with columns `schema.PATENTS`, quarantine with
+    `schema.QUARANTINE`) as pandas frames, for validation and tests; the warehouse load
+    (`patent_load.load_patent_files`) runs the same query without leaving DuckDB.
+    Raises IngestError naming the file when it cannot be read or lacks a required column
+    (application number, application date, IPC codes)."""
+    con = duckdb.connect()
     try:
-        if suffix == ".parquet":
-            return pd.read_parquet(file.path)
-        if suffix == ".csv":
-            return _read_csv(file)
-    except IngestError:
-        raise
-    except pd.errors.EmptyDataError as exc:
-        raise IngestError(f"{file.relpath}: empty file (no header row)") from exc
-    except Exception as exc:  # parsers raise many types for damaged files
-        raise IngestError(
-            f"{file.relpath}: cannot read patent extract ({type(exc).__name__}: {exc})"
-        ) from exc
-    raise IngestError(f"{file.relpath}: unsupported patent extract type {suffix!r}")
+        with open_extract(file, con) as source:
+            sql = extract_sql(file, source, checked_mapping(file, source))
+            con.execute(f"CREATE TEMP TABLE extract AS {sql}")
+    except duckdb.Error as exc:
+        raise IngestError(f"{file.relpath}: cannot read patent extract "
+                          f"({type(exc).__name__}: {_first_line(exc)})") from exc
+    values = _frame(con, f"SELECT {', '.join(schema.PATENTS)} FROM extract "
+                         "WHERE _status = 'ok' ORDER BY source_row")
+    quarantine = _frame(con, f"""
+        SELECT source_file, source_sha256, sheet, source_row, source_col,
+               {quote_literal(TARGET_TABLE)} AS target_table, _excerpt AS value_text,
+               _reason AS reason
+        FROM extract WHERE _status = 'bad' ORDER BY source_row""")
+    con.close()
+    return values, quarantine
 
 
-def _read_csv(file: LandingFile) -> pd.DataFrame:
-    for encoding in TEXT_ENCODINGS:
-        try:
-            # Everything as text: application numbers and IPC codes are identifiers, and
-            # pandas' NA sniffing would turn a literal "NA" applicant into NULL.
-            return pd.read_csv(
-                file.path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                encoding=encoding,
-            )
-        except UnicodeDecodeError:
-            continue
-    raise IngestError(f"{file.relpath}: not readable as {' or '.join(TEXT_ENCODINGS)} text")
+def count_patents(file: LandingFile) -> tuple[int, int]:
+    """(rows read, rows quarantined) of one extract, without fetching its rows."""
+    con = duckdb.connect()
+    try:
+        with open_extract(file, con) as source:
+            sql = extract_sql(file, source, checked_mapping(file, source))
+            ok, bad = con.execute(
+                f"SELECT count(*) FILTER (_status = 'ok'), count(*) FILTER (_status = 'bad') "
+                f"FROM ({sql})").fetchone()
+    except duckdb.Error as exc:
+        raise IngestError(f"{file.relpath}: cannot read patent extract "
+                          f"({type(exc).__name__}: {_first_line(exc)})") from exc
+    finally:
+        con.close()
+    return int(ok), int(bad)
 
 
-def _present(value: object) -> bool:
-    return not (value is None or (isinstance(value, float) and np.isnan(value))
-                or str(value).strip() == "")
+def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    # Through Arrow so DATE columns arrive as datetime.date objects (None when missing).
+    return con.sql(sql).to_arrow_table().to_pandas()
 
-
-def _text(column: pd.Series) -> pd.Series:
-    """Trimmed text with empty cells as missing."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        column = column.dt.strftime("%Y-%m-%d")
-    text = column.astype("str").str.strip()
-    return text.mask(text == "")
-
-
-def _parse_dates(column: pd.Series) -> pd.Series:
-    """Dates as datetime64 (midnight); NaT where the cell is empty or not a valid date."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        if getattr(column.dt, "tz", None) is not None:
-            column = column.dt.tz_localize(None)
-        return column.dt.normalize().astype("datetime64[us]")
-    text = _text(column.map(_date_to_text) if column.dtype == object else column)
-    # An extract has a few thousand distinct dates over its rows: parse each once.
-    codes, uniques = pd.factorize(text)
-    distinct = pd.Series(uniques, dtype="str")
-    parts = distinct.str.extract(_DATE_SEPARATED).fillna(distinct.str.extract(_DATE_COMPACT))
-    ymd = parts.set_axis(["year", "month", "day"], axis=1).astype("float64")
-    # errors="coerce" turns impossible dates (2010-02-30, month 13) into NaT.
-    parsed = pd.to_datetime(ymd, errors="coerce").astype("datetime64[us]").to_numpy()
-    dates = np.where(codes >= 0, parsed[np.maximum(codes, 0)], np.datetime64("NaT"))
-    return pd.Series(dates, index=column.index, dtype="datetime64[us]")
-
-
-def _date_to_text(value: object) -> object:
-    # Parquet date32 columns arrive as datetime.date objects.
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _as_date_objects(column: pd.Series) -> pd.Series:
-    dates = column.dt.date.astype(object)
-    return dates.where(column.notna(), None)
-
-
-def _quarantine(
-    file: LandingFile,
-    rows: pd.DataFrame,
-    row_numbers: pd.Series,
-    date_text: pd.Series,
-    no_number: pd.Series,
-    no_date: pd.Series,
-    bad_date: pd.Series,
-) -> pd.DataFrame:
-    """One quarantine row per rejected record; only the (few) bad rows reach this loop."""
-    reasons = []
-    for number_missing, date_missing, date_bad, date in zip(
-        no_number, no_date, bad_date, date_text, strict=True
-    ):
-        parts = ["empty application number"] if number_missing else []
-        if date_missing:
-            parts.append("missing application date")
-        elif date_bad:
-            parts.append(f"unparseable application date: {date!r}")
-        reasons.append("; ".join(parts))
-    excerpts = [
-        " | ".join(f"{k}={v}" for k, v in rec.items() if pd.notna(v) and str(v).strip())
-        [:_EXCERPT]
-        for rec in rows.to_dict("records")
-    ]
-    return pd.DataFrame({
-        "source_file": file.relpath,
-        "source_sha256": file.sha256,
-        "sheet": "",
-        "source_row": pd.array(row_numbers.to_numpy(), dtype="Int64"),
-        "source_col": pd.array([pd.NA] * len(rows), dtype="Int64"),
-        "target_table": TARGET_TABLE,
-        "value_text": excerpts,
-        "reason": reasons,
-    }, columns=schema.QUARANTINE)

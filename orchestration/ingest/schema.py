@@ -44,8 +44,34 @@ PATENTS = [
     "title",               # VARCHAR
     "applicant",           # VARCHAR
     "applicant_address",   # VARCHAR
+    "applicant_region_code",  # VARCHAR: applicant's division code as printed (NULL if none)
     "main_ipc",            # VARCHAR: main IPC code as printed
     "ipc_codes",           # VARCHAR: all IPC codes as printed, one text field
+    "abstract",            # VARCHAR (NULL when the extract has none)
+]
+
+# Added by the load (orchestration.ingest.patent_load): a BIGINT surrogate key of the
+# patent record within this build, so raw.patent_ipc_codes can refer to it cheaply.
+PATENT_KEY = "patent_key"
+
+# raw.patent_ipc_codes — one row per patent x distinct canonical IPC code (written by
+# orchestration.ingest.ipc); the code itself is in raw.ipc_codes under ipc_code_id.
+PATENT_IPC_CODES = [
+    "patent_key",    # BIGINT: raw.patents.patent_key
+    "ipc_position",  # INTEGER: 1-based position of the code's piece in the IPC field
+    "is_main_ipc",   # BOOLEAN: the code is the patent's main IPC (after normalization)
+    "ipc_code_id",   # INTEGER: raw.ipc_codes.ipc_code_id
+]
+
+# raw.ipc_codes — every distinct canonical IPC code of the extracts, parsed.
+IPC_CODES = [
+    "ipc_code_id",  # INTEGER
+    "ipc_code",     # VARCHAR: canonical 'G06F 17/30'
+    "section",      # VARCHAR: 'G'
+    "class",        # VARCHAR: 'G06'
+    "subclass",     # VARCHAR: 'G06F'
+    "main_group",   # INTEGER: 17
+    "subgroup",     # VARCHAR: '30' (at least 2 digits, trailing zeros beyond 2 stripped)
 ]
 
 # quality.quarantine — what could not be read, with the reason; nothing is dropped silently.
@@ -55,3 +81,9 @@ QUARANTINE = [
     "value_text",    # VARCHAR: the offending text (cell or row excerpt)
     "reason",        # VARCHAR: why it was quarantined
 ]
+
+QUARANTINE_DDL = (
+    "CREATE TABLE IF NOT EXISTS quality.quarantine ("
+    + ", ".join(f"{c} VARCHAR" for c in QUARANTINE)
+    + ", loaded_at TIMESTAMP)"
+)

@@ -10,8 +10,8 @@ from orchestration.definitions import BUILD_JOB, defs
 RAW_YEARBOOK = AssetKey(["raw", "city_yearbook_values"])
 RAW_PATENTS = AssetKey(["raw", "patents"])
 CITY_PANEL = AssetKey(["marts", "city_panel"])
-ESTIMATE = AssetKey(["estimates", "benchmark_twfe"])
-REPORT = AssetKey(["reports", "benchmark_twfe_report"])
+ESTIMATE = AssetKey(["studies", "paper002_city", "benchmark"])
+REPORT = AssetKey(["studies", "paper002_city", "report"])
 PUBLISH = AssetKey(["published_warehouse"])
 
 
@@ -56,7 +56,7 @@ def test_every_asset_is_described_and_grouped(graph) -> None:
         if node.is_external:
             continue
         assert node.group_name, key
-        if key.path[0] in {"raw", "marts", "estimates", "reports"}:
+        if key.path[0] in {"raw", "marts", "studies"}:
             assert node.description, key
 
 

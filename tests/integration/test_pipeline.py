@@ -51,9 +51,11 @@ def test_city_panel_measures_what_the_generator_drew(built_warehouse: Warehouse)
 
 
 def test_twfe_recovers_the_true_total_effect(built_warehouse: Warehouse) -> None:
+    # Column (4) of paper 002's benchmark table: two-way FE with all three controls.
     coef = query(built_warehouse, "SELECT estimate, std_error FROM estimates.coefficients "
-                                  "WHERE study = 'demo_benchmark' AND model = 'with controls' "
-                                  "AND term = 'dri_index'")
+                                  "WHERE study = 'paper002_city' AND table_name = 'benchmark' "
+                                  "AND model_order = 4 AND term = 'dri_index'")
+    assert len(coef) == 1
     estimate, se = coef.loc[0, "estimate"], coef.loc[0, "std_error"]
     # True total effect 1.3 (0.5 direct + 2.0 x 0.4 through digital invention patents).
     # Tolerance: 0.15 absolute (about 3.5 clustered SEs at the default size) and 4 SEs.
@@ -63,12 +65,18 @@ def test_twfe_recovers_the_true_total_effect(built_warehouse: Warehouse) -> None
 
 
 def test_reports_written_and_marked_synthetic(built_warehouse: Warehouse) -> None:
-    study = built_warehouse.reports / "demo_benchmark"
-    table = (study / "benchmark_twfe.md").read_text(encoding="utf-8")
+    study = built_warehouse.reports / "paper002_city"
+    table = (study / "benchmark.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in table
     assert "Digital-real integration" in table
-    png = (study / "benchmark_twfe_coef.png").read_bytes()
+    assert "SYNTHETIC" in (study / "benchmark.tex").read_text(encoding="utf-8")
+    assert (study / "benchmark.csv").exists() and (study / "paper002_city.xlsx").exists()
+    png = (study / "benchmark_coef.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert '<div class="banner">SYNTHETIC DATA' in (study / "index.html").read_text("utf-8")
+    # The study on the real provincial S&T tables is not labelled synthetic.
+    real = (built_warehouse.reports / "real_province_st" / "index.html").read_text("utf-8")
+    assert 'class="banner"' not in real and "no input is flagged synthetic" in real
 
 
 def test_build_prints_a_summary(built_warehouse: Warehouse) -> None:
@@ -107,7 +115,8 @@ def test_dri_sql_table_and_csv(built_warehouse: Warehouse) -> None:
     assert bad.returncode == 1 and "query failed" in bad.stderr
 
 
-IDEMPOTENT_TABLES = ["marts.city_panel", "estimates.coefficients", "estimates.model_stats"]
+IDEMPOTENT_TABLES = ["marts.city_panel", "estimates.coefficients", "estimates.models",
+                     "estimates.tests"]
 
 
 def table_fingerprints(warehouse: Warehouse) -> dict[str, str]:

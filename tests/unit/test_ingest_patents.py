@@ -243,3 +243,99 @@ def test_many_rows_map_each_date_to_its_own_row(tmp_path):
     assert quarantine.empty
     assert values["application_date"].tolist() == days
     assert values["source_row"].tolist() == list(range(2, len(days) + 2))
+
+
+# --- DuckDB-native reading (patent_load): new fields, encodings, Parquet, newest file wins ---
+
+def _load(tmp_path, files, precedence=None):
+    import duckdb
+
+    from orchestration.ingest.patent_load import load_patent_files
+
+    con = duckdb.connect()
+    stats = load_patent_files(con, [landing_file(f) for f in files], precedence=precedence)
+    return con, stats
+
+
+@pytest.mark.parametrize(
+    ("header", "canonical"),
+    [
+        ("申请人区划代码", "applicant_region_code"), ("行政区划代码", "applicant_region_code"),
+        ("地区代码", "applicant_region_code"), ("省市代码", "applicant_region_code"),
+        ("Applicant Region Code", "applicant_region_code"),
+        ("applicant_region_code", "applicant_region_code"), ("摘要", "abstract"),
+        ("Abstract", "abstract"),
+    ],
+)
+def test_region_code_and_abstract_aliases(header, canonical):
+    assert map_columns([header, "无关列"]) == {canonical: header}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
+def test_region_code_and_abstract_are_read_in_any_encoding(tmp_path, encoding):
+    header = ["申请号", "申请日", "申请人区划代码", "摘要", "IPC分类号"]
+    rows = [["CN1", "2019-05-01", "130102", "一种基于深度学习的图像识别方法", "G06N 3/08"],
+            ["CN2", "2019年5月2日", "", "", "G06F 17/30"]]
+    path = write_csv(tmp_path / "landing" / "patents" / f"{encoding}.csv", header, rows,
+                     encoding)
+    values, quarantine = read_patents(landing_file(path))
+    assert quarantine.empty
+    def texts(column):
+        return [None if pd.isna(v) else v for v in values[column]]
+
+    assert texts("applicant_region_code") == ["130102", None]
+    assert texts("abstract") == ["一种基于深度学习的图像识别方法", None]
+    assert values["application_date"].tolist() == [dt.date(2019, 5, 1), dt.date(2019, 5, 2)]
+
+
+def test_load_writes_raw_patents_and_quarantine_in_duckdb(tmp_path):
+    folder = tmp_path / "landing" / "patents"
+    path = write_csv(folder / "demo.csv", DEMO_HEADER, DEMO_ROWS, "gbk")
+    con, stats = _load(tmp_path, [path])
+    assert stats["rows"] == len(GOOD_ROWS) and stats["quarantined"] == len(BAD_ROWS)
+    columns = [r[0] for r in con.execute("DESCRIBE raw.patents").fetchall()]
+    assert columns == [*schema.PATENTS, "patent_key", "loaded_at"]
+    rows = con.execute("SELECT source_row FROM raw.patents ORDER BY source_row").fetchall()
+    assert [r[0] for r in rows] == GOOD_ROWS
+    keys = con.execute("SELECT count(DISTINCT patent_key) FROM raw.patents").fetchone()[0]
+    assert keys == len(GOOD_ROWS)
+    reasons = dict(con.execute(
+        "SELECT CAST(source_row AS INTEGER), reason FROM quality.quarantine "
+        "WHERE target_table = 'raw.patents'").fetchall())
+    assert reasons == BAD_ROWS
+
+
+def test_newest_file_wins_per_application_number(tmp_path):
+    import os
+
+    folder = tmp_path / "landing" / "patents"
+    old = write_csv(folder / "a_old.csv", ["申请号", "申请日", "名称", "IPC分类号"], [
+        ["CN1", "2015-01-01", "旧标题", "G06F 17/30"],
+        ["CN2", "2015-01-02", "只在旧文件", "B21D 22/02"],
+    ], "utf-8")
+    frame = pd.DataFrame({
+        "Application Number": ["CN1", "CN3"],
+        "Application Date": [dt.date(2015, 1, 1), dt.date(2015, 1, 3)],
+        "Title": ["新标题", "只在新文件"],
+        "IPC": ["G06F 17/30;H04L 29/08", "A01B 1/00"],
+    })
+    new = folder / "z_new.parquet"
+    frame.to_parquet(new)
+    os.utime(old, ns=(1_000_000_000, 1_000_000_000))  # the CSV is older than the Parquet
+    con, stats = _load(tmp_path, [old, new])
+    titles = dict(con.execute("SELECT application_number, title FROM raw.patents").fetchall())
+    assert titles == {"CN1": "新标题", "CN2": "只在旧文件", "CN3": "只在新文件"}
+    assert stats["superseded"] == {"patents/a_old.csv": 1}
+    # the same files with the opposite precedence: the CSV's record wins
+    con, stats = _load(tmp_path, [old, new],
+                       precedence=["patents/a_old.csv", "patents/z_new.parquet"])
+    titles = dict(con.execute("SELECT application_number, title FROM raw.patents").fetchall())
+    assert titles["CN1"] == "旧标题"
+    assert stats["superseded"] == {"patents/z_new.parquet": 1}
+
+
+def test_count_patents_matches_read_patents(demo_extract):
+    from orchestration.ingest.patents import count_patents
+
+    values, quarantine = read_patents(demo_extract)
+    assert count_patents(demo_extract) == (len(values), len(quarantine))

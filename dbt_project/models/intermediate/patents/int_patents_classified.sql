@@ -1,17 +1,15 @@
--- One row per patent: digital / real-economy classification from its IPC codes, and the city
--- it is located in from the applicant's address.
+-- One row per patent of stg_patents__patents: its digital / real-economy classification from
+-- its IPC codes, and its city from int_patents_located.
 --
--- Classification (parsed codes only; a code that does not parse says nothing either way):
---   is_digital    at least one code is covered by an entry of the CNIPA 2023 digital-economy
---                 core industry table (coverage rules: int_ipc_digital_core_entries_parsed);
---   is_real       at least one code is covered by no entry of that table;
---   is_integrated both, i.e. the patent is co-classified in digital and real-economy IPC.
--- Location: the ref_cities city whose city_name AND province_name both occur in the address
--- (for a municipality the two are the same name, e.g. 北京市). Requiring the province avoids
--- false hits such as 鞍山市 inside 安徽省马鞍山市. If several cities qualify, the one named
--- first in the address wins (then the longer name); city_match_count shows such cases.
--- Addresses that abbreviate the province (内蒙古 for 内蒙古自治区) or use a former name stay
--- unlocated for now.
+--   is_digital    at least one code is covered by the CNIPA 2023 digital-economy core industry
+--                 table (coverage rules: int_ipc_digital_core_entries_parsed);
+--   is_real       at least one code is covered by no entry of that table (a real-economy code);
+--   is_integrated both: co-classified in digital and real-economy IPC (paper 002).
+-- Only codes that parsed count (the others go to quality.quarantine at ingest); a patent
+-- without one is neither digital nor real.
+-- The patent's digital industries are kept as bit masks (bits: int_digital_core_industries),
+-- OR-ed over its codes, so a patent in several sub-classes of one mid / major class holds that
+-- class once; int_patent_digital_industries turns the masks into rows.
 
 with
 
@@ -21,86 +19,44 @@ patents as (
 
 ),
 
-ipc_codes as (
+located as (
 
-    select * from {{ ref('int_patent_ipc_codes') }}
-    where is_parsed
-
-),
-
-digital_entries as (
-
-    select * from {{ ref('int_ipc_digital_core_entries_parsed') }}
+    select * from {{ ref('int_patents_located') }}
 
 ),
 
-cities as (
+code_assignments as (
 
-    select * from {{ ref('ref_cities') }}
+    -- The integer keys straight from the source, as stg_patents__patent_ipc_codes' header
+    -- advises: that view (and int_patent_ipc_classified) decode application numbers and code
+    -- text for all 10^8 rows, which costs more than the classification itself.
+    select patent_key, ipc_code_id
+    from {{ source('patents', 'patent_ipc_codes') }}
 
 ),
 
-codes_matched as (
+digital_codes as (
 
-    -- one row per parsed code, with whether any table entry covers it
-    select
-        ipc_codes.application_number,
-        ipc_codes.ipc_code,
-        exists (
-            select 1
-            from digital_entries
-            where digital_entries.subclass = ipc_codes.subclass
-                and (
-                    digital_entries.main_group is null
-                    or digital_entries.main_group = ipc_codes.main_group
-                )
-                and (
-                    digital_entries.subgroup is null
-                    or digital_entries.subgroup = ipc_codes.subgroup
-                )
-        ) as is_digital_code
-    from ipc_codes
+    select ipc_code_id, digital_minor_mask, digital_major_mask
+    from {{ ref('int_ipc_codes_classified') }}
+    where is_digital_code
 
 ),
 
 classification as (
 
+    -- the one pass over the patent x code rows: an integer join to the ~10^4 digital codes
+    -- and a group-by on the integer patent key
     select
-        application_number,
+        code_assignments.patent_key,
         count(*) as n_ipc_codes,
-        count(*) filter (where is_digital_code) as n_digital_ipc_codes,
-        bool_or(is_digital_code) as is_digital,
-        bool_or(not is_digital_code) as is_real
-    from codes_matched
-    group by application_number
-
-),
-
-city_candidates as (
-
-    select
-        patents.application_number,
-        cities.city_code,
-        strpos(patents.applicant_address, cities.city_name) as name_position,
-        length(cities.city_name) as name_length
-    from patents
-    inner join cities
-        on contains(patents.applicant_address, cities.city_name)
-        and contains(patents.applicant_address, cities.province_name)
-
-),
-
-located as (
-
-    select
-        application_number,
-        city_code,
-        count(*) over (partition by application_number) as city_match_count
-    from city_candidates
-    qualify row_number() over (
-        partition by application_number
-        order by name_position, name_length desc, city_code
-    ) = 1
+        count(digital_codes.ipc_code_id) as n_digital_ipc_codes,
+        bit_or(digital_codes.digital_minor_mask) as digital_minor_mask,
+        bit_or(digital_codes.digital_major_mask) as digital_major_mask
+    from code_assignments
+    left join digital_codes
+        on code_assignments.ipc_code_id = digital_codes.ipc_code_id
+    group by code_assignments.patent_key
 
 ),
 
@@ -108,22 +64,33 @@ final as (
 
     select
         patents.application_number,
+        patents.patent_key,
         patents.application_date,
         cast(year(patents.application_date) as integer) as application_year,
         patents.patent_type_code,
         coalesce(patents.patent_type_code = 'invention', false) as is_invention,
         located.city_code,
-        coalesce(located.city_match_count, 0) as city_match_count,
-        coalesce(classification.n_ipc_codes, 0) as n_ipc_codes,
-        coalesce(classification.n_digital_ipc_codes, 0) as n_digital_ipc_codes,
-        coalesce(classification.is_digital, false) as is_digital,
-        coalesce(classification.is_real, false) as is_real,
-        coalesce(classification.is_digital and classification.is_real, false) as is_integrated
+        located.province_code,
+        located.location_method,
+        cast(coalesce(classification.n_ipc_codes, 0) as integer) as n_ipc_codes,
+        cast(coalesce(classification.n_digital_ipc_codes, 0) as integer) as n_digital_ipc_codes,
+        coalesce(classification.n_digital_ipc_codes, 0) > 0 as is_digital,
+        coalesce(classification.n_ipc_codes > classification.n_digital_ipc_codes, false)
+            as is_real,
+        coalesce(
+            classification.n_digital_ipc_codes > 0
+            and classification.n_ipc_codes > classification.n_digital_ipc_codes,
+            false
+        ) as is_integrated,
+        cast(coalesce(bit_count(classification.digital_minor_mask), 0) as integer)
+            as n_digital_minor_industries,
+        classification.digital_minor_mask,
+        classification.digital_major_mask
     from patents
     left join classification
-        on patents.application_number = classification.application_number
+        on patents.patent_key = classification.patent_key
     left join located
-        on patents.application_number = located.application_number
+        on patents.patent_key = located.patent_key
 
 )
 

@@ -26,6 +26,14 @@ regions as (
 
 ),
 
+-- the four-dimension composite (marts/patents), kept next to the simple share dri_index
+dri_composite as (
+
+    select city_code, year, dri_index as dri_composite
+    from {{ ref('dri_index') }}
+
+),
+
 yearbook_wide as (
 
     select
@@ -57,13 +65,17 @@ joined as (
         coalesce(patent_counts.invention_patents, 0) as invention_patents,
         coalesce(patent_counts.digital_patents, 0) as digital_patents,
         coalesce(patent_counts.digital_invention_patents, 0) as digital_invention_patents,
-        coalesce(patent_counts.integrated_patents, 0) as integrated_patents
+        coalesce(patent_counts.integrated_patents, 0) as integrated_patents,
+        dri_composite.dri_composite
     from yearbook_wide
     inner join regions
         on yearbook_wide.city_code = regions.region_code
     left join patent_counts
         on yearbook_wide.city_code = patent_counts.city_code
         and yearbook_wide.year = patent_counts.application_year
+    left join dri_composite
+        on yearbook_wide.city_code = dri_composite.city_code
+        and yearbook_wide.year = dri_composite.year
 
 ),
 
@@ -89,6 +101,7 @@ final as (
         case
             when patents > 0 then cast(integrated_patents as double) / patents
         end as dri_index,
+        cast(dri_composite as double) as dri_composite,
 
         -- logs are NULL, not -inf / NaN, where the argument is not positive
         cast(case when sei_revenue > 0 then ln(sei_revenue) end as double) as ln_sei_revenue,

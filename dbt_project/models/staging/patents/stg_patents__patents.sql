@@ -11,6 +11,7 @@ renamed as (
     select
         -- ids
         cast(application_number as varchar) as application_number,
+        cast(patent_key as bigint) as patent_key,
 
         -- dates
         cast(application_date as date) as application_date,
@@ -28,8 +29,10 @@ renamed as (
         cast(title as varchar) as title,
         cast(applicant as varchar) as applicant,
         cast(applicant_address as varchar) as applicant_address,
+        cast(applicant_region_code as varchar) as applicant_region_code,
+        cast(abstract as varchar) as abstract,
 
-        -- classification, as printed (parsed in int_patent_ipc_codes)
+        -- classification, as printed (normalized at ingest: stg_patents__patent_ipc_codes)
         cast(main_ipc as varchar) as main_ipc,
         cast(ipc_codes as varchar) as ipc_codes,
 

@@ -1,0 +1,192 @@
+"""Study layer: one asset group per study specification (models_py/studies/specs/*.yml).
+
+For a spec `<study>` the factory makes, in group ``study_<study>``:
+
+* an asset per table, key ``studies/<study>/<table>``, downstream of the dbt mart the spec
+  reads: it checks the spec's columns against the mart, runs the table
+  (`models_py.studies.runner.run_table`), writes ``reports/<study>/<table>.{md,tex,csv}``
+  and figures, and replaces the table's rows in ``estimates.models`` /
+  ``estimates.coefficients`` / ``estimates.tests``;
+* one report asset, key ``studies/<study>/report``, downstream of the table assets:
+  ``reports/<study>/<study>.xlsx`` and ``index.html`` (spec, provenance, tables, figures).
+
+Whether the inputs are synthetic is decided per study from the landing files that feed
+its mart (and, for long yearbook exports, only the files carrying the indicators the
+study reads), so the study on the real provincial tables is not labelled synthetic
+because the city demo data are.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+from dagster_duckdb import DuckDBResource
+
+from models_py.studies.runner import run_table
+from models_py.studies.spec import (
+    SpecError,
+    StudySpec,
+    assemble_panel,
+    discover_specs,
+    mart_columns,
+    table_names,
+    validate_columns,
+)
+from models_py.study_outputs import write_study_report, write_table_outputs
+from orchestration import paths
+from orchestration.assets.estimation import store_estimates
+from orchestration.assets.raw import DUCKDB_POOL
+from orchestration.assets.reports import (
+    landing_kinds,
+    mart_keys,
+    source_note,
+    study_provenance,
+)
+
+REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
+
+
+
+def _entity_names(panel: pd.DataFrame, spec: StudySpec) -> dict:
+    """Entity -> label for the figures: <x>_name_en beside <x>_code, else <x>_name when it
+    is plain ASCII (the machines have no CJK font, so Chinese names would print as boxes),
+    else nothing (the codes are shown)."""
+    stem = spec.entity.removesuffix("_code")
+    for column in (f"{stem}_name_en", f"{stem}_name"):
+        if column == spec.entity or column not in panel:
+            continue
+        pairs = panel.drop_duplicates(spec.entity)[[spec.entity, column]].dropna()
+        if pairs[column].astype(str).map(str.isascii).all():
+            return dict(pairs.itertuples(index=False, name=None))
+    return {}
+
+
+def _key_metadata(key_numbers: dict[str, float], limit: int = 24) -> dict:
+    out = {}
+    for name, value in list(key_numbers.items())[:limit]:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if number == number:  # NaN is not a valid metadata float
+            out[name] = MetadataValue.float(number)
+    return out
+
+
+def read_panel(con, spec: StudySpec) -> pd.DataFrame:
+    """The study's panel: every column of its panel mart (names for the figures come
+    along), the joined marts' columns left-joined; the spec's columns are checked first.
+    Raises `SpecError` naming the missing columns."""
+    available: set[str] = set()
+    for mart in spec.marts:
+        available |= {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? "
+            "AND table_name = ?", mart.split(".", 1)).fetchall()}
+    validate_columns(spec, available)
+    needed = mart_columns(spec)
+    frames = {}
+    for mart in spec.marts:
+        select = "*" if mart == spec.panel else ", ".join(sorted(needed[mart]))
+        # A fixed row order makes the floating-point results reproducible bit for bit.
+        frames[mart] = con.execute(
+            f"SELECT {select} FROM {mart} ORDER BY {spec.entity}, {spec.time}").df()
+    return assemble_panel(spec, frames)
+
+
+def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
+                 kinds: list[str]) -> AssetsDefinition:
+    @asset(
+        key=["studies", spec.id, name],
+        group_name=f"study_{spec.id}",
+        pool=DUCKDB_POOL,
+        deps=marts,
+        description=f"{spec.title} — {spec.table(name).title} (table `{name}` of "
+        f"models_py/studies/specs/{spec.id}.yml, on {' + '.join(spec.marts)}). Writes "
+        f"reports/{spec.id}/{name}.md/.tex/.csv and its rows of estimates.models, "
+        "estimates.coefficients and estimates.tests.",
+    )
+    def _study_table(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        with duckdb.get_connection() as con:
+            try:
+                panel = read_panel(con, spec)
+                table = run_table(spec, name, panel)
+            except SpecError as exc:
+                raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
+            files = study_provenance(con, spec, kinds)
+            counts = store_estimates(con, table)
+        note, synthetic = source_note(files)
+        if synthetic != spec.synthetic_expected:
+            context.log.warning(
+                f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the spec "
+                f"says synthetic_expected: {str(spec.synthetic_expected).lower()}")
+        written = write_table_outputs(table, spec, paths.reports_dir() / spec.id, note,
+                                      synthetic, _entity_names(panel, spec))
+        return MaterializeResult(metadata={
+            "dagster/row_count": len(table.frame),
+            "table": MetadataValue.md(written.markdown),
+            "synthetic_inputs": synthetic,
+            "estimates_rows": MetadataValue.json(counts),
+            **{f"{fmt}_path": MetadataValue.path(str(p)) for fmt, p in written.files.items()
+               if fmt != "json"},
+            **{f"figure_{p.stem}": MetadataValue.path(str(p)) for _, p in written.figures},
+            **_key_metadata(table.key_numbers),
+        })
+
+    return _study_table
+
+
+def _report_asset(spec: StudySpec, tables: list[str], kinds: list[str]) -> AssetsDefinition:
+    @asset(
+        key=["studies", spec.id, REPORT_TABLE],
+        group_name=f"study_{spec.id}",
+        pool=DUCKDB_POOL,
+        deps=[AssetKey(["studies", spec.id, t]) for t in tables],
+        description=f"{spec.title}: every table in one Excel workbook "
+        f"(reports/{spec.id}/{spec.id}.xlsx, a sheet per table) and one self-contained HTML "
+        f"report (reports/{spec.id}/index.html) with the spec, the data provenance and the "
+        "figures; a SYNTHETIC DATA banner when any input is synthetic.",
+    )
+    def _study_report(context: AssetExecutionContext, duckdb: DuckDBResource
+                      ) -> MaterializeResult:
+        with duckdb.get_connection() as con:
+            files = study_provenance(con, spec, kinds)
+        _, synthetic = source_note(files)
+        spec_text = Path(spec.path).read_text(encoding="utf-8") if spec.path else ""
+        written = write_study_report(spec, tables, paths.reports_dir() / spec.id, files,
+                                     synthetic, spec_text)
+        return MaterializeResult(metadata={
+            "dagster/row_count": len(tables),
+            "synthetic_inputs": synthetic,
+            "landing_files": len(files),
+            **{f"{fmt}_path": MetadataValue.path(str(p)) for fmt, p in written.items()},
+        })
+
+    return _study_report
+
+
+def build_study_assets(specs: list[StudySpec] | None = None) -> list[AssetsDefinition]:
+    """Table assets and a report asset for every spec (default: the shipped specs)."""
+    out: list[AssetsDefinition] = []
+    for spec in discover_specs() if specs is None else specs:
+        tables = table_names(spec)
+        if REPORT_TABLE in tables:
+            raise SpecError(f"{spec.path}: tables.{REPORT_TABLE}: the id '{REPORT_TABLE}' is "
+                            "reserved for the study's report")
+        marts = mart_keys(spec)
+        kinds = landing_kinds(spec)
+        out += [_table_asset(spec, name, marts, kinds) for name in tables]
+        out.append(_report_asset(spec, tables, kinds))
+    return out
+
+
+STUDY_ASSETS = build_study_assets()
+STUDY_ASSET_KEYS = sorted((key for a in STUDY_ASSETS for key in a.keys),
+                          key=lambda k: k.to_user_string())
