@@ -90,9 +90,12 @@ def test_build_prints_a_summary(built_warehouse: Warehouse) -> None:
 def test_provenance_and_quarantine_tables(built_warehouse: Warehouse) -> None:
     files = query(built_warehouse, "SELECT * FROM raw.landing_files")
     demo = files[files["kind"].isin(["city_yearbook", "patents"])]
-    real = files[files["kind"] == "yearbook_long"]
+    long = files[files["kind"] == "yearbook_long"]
     assert len(demo) == len(YEARS) + 1 and demo["synthetic"].all()
-    assert len(real) == 11 and not real["synthetic"].any()  # bundled real S&T tables
+    # the bundled real S&T tables, and the synthetic provincial panel of the demo
+    synthetic_long = long["source_file"].str.startswith("yearbook_long/demo_province/")
+    assert synthetic_long.sum() == 1 and long.loc[synthetic_long, "synthetic"].all()
+    assert len(long) == 12 and not long.loc[~synthetic_long, "synthetic"].any()
     assert (files["status"] == "current").all()
     assert files["source_sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert all(Path(p).exists() for p in files["archived_path"])

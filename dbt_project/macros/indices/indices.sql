@@ -133,7 +133,8 @@
                     as employment_total,
                 any_value(value) filter (where indicator_code = '{{ manufacturing }}')
                     as employment_manufacturing,
-                sum(value) filter (where is_producer_service) as employment_producer_services,
+                {{ exact_sum('value', filter='is_producer_service') }}
+                    as employment_producer_services,
                 count(value) filter (where is_producer_service) as n_producer_services,
                 coalesce(bool_or(is_imputed) filter (
                     where is_producer_service
@@ -153,9 +154,9 @@
         reference as (
             select
                 year,
-                sum(employment_total) as reference_total,
-                sum(employment_manufacturing) as reference_manufacturing,
-                sum(employment_producer_services) as reference_producer_services,
+                {{ exact_sum('employment_total') }} as reference_total,
+                {{ exact_sum('employment_manufacturing') }} as reference_manufacturing,
+                {{ exact_sum('employment_producer_services') }} as reference_producer_services,
                 count(*) as reference_regions
             from complete
             group by year

@@ -41,11 +41,13 @@ scored as (
         standardized.city_code,
         standardized.year,
         any_value(standardized.weight_year) as weight_year,
-        sum(weights.weight * standardized.x_std) as dri_index,
+        {{ exact_sum('weights.weight * standardized.x_std') }} as dri_index,
         {%- for dimension in ['time', 'industry', 'region', 'network'] %}
         coalesce(
-            sum(weights.weight * standardized.x_std)
-                filter (where standardized.dimension = '{{ dimension }}'),
+            {{ exact_sum(
+                'weights.weight * standardized.x_std',
+                filter="standardized.dimension = '" ~ dimension ~ "'"
+            ) }},
             0
         ) as {{ dimension }}_score{{ ',' if not loop.last }}
         {%- endfor %}

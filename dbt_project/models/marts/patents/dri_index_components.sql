@@ -127,8 +127,9 @@ real_fields as (
         city_code,
         application_year,
         count(*) as real_subclasses,
-        -- Shannon diversity; 0 - x so that a single field gives +0.0
-        0.0 - sum(q * ln(q)) as real_field_diversity
+        -- Shannon diversity; 0 - x so that a single field gives +0.0; summed in a fixed order
+        -- so that a rebuild reproduces it bit for bit
+        0.0 - sum(q * ln(q) order by subclass) as real_field_diversity
     from (
         select
             *,

@@ -25,7 +25,7 @@ proportions as (
 
     select
         *,
-        (x_std + {{ shift }}) / sum(x_std + {{ shift }}) over scope as p
+        (x_std + {{ shift }}) / {{ exact_sum('x_std + ' ~ shift, over='scope') }} as p
     from standardized
     window scope as (partition by indicator_code, weight_year)
 
@@ -43,7 +43,8 @@ entropy as (
         -- 0 ln 0 = 0 (only possible with shift 0); for n = 1, ln n = 0 and e is taken as 1
         case
             when count(*) > 1
-                then 0.0 - sum(case when p > 0 then p * ln(p) else 0 end) / ln(count(*))
+                then 0.0 - {{ exact_sum('case when p > 0 then p * ln(p) else 0 end') }}
+                    / ln(count(*))
             else 1.0
         end as entropy
     from proportions
@@ -66,7 +67,7 @@ weighted as (
     select
         *,
         coalesce(
-            redundancy / nullif(sum(redundancy) over scope, 0),
+            redundancy / nullif({{ exact_sum('redundancy', over='scope') }}, 0),
             1.0 / count(*) over scope
         ) as weight
     from redundancy
@@ -78,8 +79,9 @@ final as (
 
     select
         *,
-        sum(weight) over (partition by weight_year, dimension) as dimension_weight,
-        sum(weight) over (partition by weight_year) as weight_total
+        {{ exact_sum('weight', over='partition by weight_year, dimension') }}
+            as dimension_weight,
+        {{ exact_sum('weight', over='partition by weight_year') }} as weight_total
     from weighted
 
 )
