@@ -127,6 +127,13 @@ def coefficients_frame(study: str, table_name: str, models: Sequence[Any],
     parts = []
     for i, (model, label) in enumerate(zip(models, _labels(models, labels), strict=True)):
         coefs = model.coefficients_frame().copy()
+        if hasattr(model, "thresholds_frame"):
+            # a threshold model's thresholds are estimates too: gamma with its LR interval
+            gammas = model.thresholds_frame()
+            coefs = pd.concat([coefs, pd.DataFrame({
+                "term": "threshold_" + gammas["threshold"], "estimate": gammas["estimate"],
+                "conf_low": gammas["conf_low"], "conf_high": gammas["conf_high"],
+            })], ignore_index=True)
         coefs["model_name"] = coefs["model"].astype(str) if "model" in coefs else str(
             getattr(model, "name", label))
         coefs = coefs.assign(study=study, table_name=table_name, model_order=i + 1, model=label)

@@ -765,7 +765,7 @@ def _t_threshold(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTa
         notes.append(spec.data_note)
     return StudyTable(
         study=spec.id, name=table.name, title=table.title, frame=frame, kind="regression",
-        notes=notes, key_numbers=keys, models=[], model_labels=[_label(spec, m.dependent)],
+        notes=notes, key_numbers=keys, models=[res], model_labels=[_label(spec, m.dependent)],
         tests=_tests([StatTest(r["test"], r["statistic"], r["p_value"], r["distribution"],
                                r["df"], r["null"], r["model"])
                       for _, r in res.tests_frame().iterrows()]),

@@ -7,7 +7,6 @@ The study assets themselves are made in `orchestration.assets.studies`.
 """
 
 
-import pandas as pd
 
 from models_py import estimates_tables
 from models_py.studies.runner import StudyTable
@@ -23,14 +22,6 @@ def store_estimates(con, table: StudyTable) -> dict[str, int]:
                                                             table.model_labels),
         "tests": estimates_tables.tests_frame(table.study, table.name, table.tests),
     }
-    extra = (table.figure_data or {}).get("coefficients")
-    if not models and isinstance(extra, pd.DataFrame) and {"term", "estimate"} <= set(extra):
-        # Estimators without a PanelResult (the threshold model) leave their tidy
-        # coefficients in figure_data; they belong in estimates.coefficients too.
-        label = f"(1) {table.model_labels[0]}" if table.model_labels else "(1)"
-        rows = extra.assign(study=table.study, table_name=table.name, model_order=1,
-                            model_name=extra.get("model", label), model=label)
-        frames["coefficients"] = estimates_tables._conform(rows, "coefficients")
     con.execute("CREATE SCHEMA IF NOT EXISTS estimates")
     # estimates.model_stats (one row per statistic) is superseded by estimates.models.
     con.execute("DROP TABLE IF EXISTS estimates.model_stats")
