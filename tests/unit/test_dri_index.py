@@ -3,7 +3,7 @@ numpy computation of the formulas of models/docs/dri_index.md.
 
 A small hand-made patent fixture (five cities, 2019-2021, a few dozen patents with their IPC
 subclasses) is written as the upstream tables int_patents_classified,
-int_patent_ipc_classified and int_city_patent_counts of a scratch DuckDB file; dbt builds the
+int_patent_ipc_keys_classified and int_city_patent_counts of a scratch DuckDB file; dbt builds the
 four marts there (with their data and unit tests). The reference below starts from the same
 patent rows, not from any dbt table, and follows the documented formulas step by step: per
 city-year sets of subclasses and links in plain Python, then the entropy weights in matrix form.
@@ -198,7 +198,7 @@ def built(tmp_path_factory) -> dict:
             con.execute(f"create schema {schema}")
         for name, frame in tables.items():
             con.register(f"{name}_df", frame)
-        con.execute("create table intermediate.int_patent_ipc_classified as "
+        con.execute("create table intermediate.int_patent_ipc_keys_classified as "
                     "select * replace (cast(main_group as integer) as main_group) "
                     "from codes_df")
         con.execute("create table intermediate.int_patents_classified as "

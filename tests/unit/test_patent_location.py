@@ -103,11 +103,13 @@ def _build(tmp: Path, rows: list[tuple]) -> pd.DataFrame:
         con.execute(
             "create or replace table staging.stg_patents__patents (patent_key bigint, "
             "application_number varchar, applicant_address varchar, "
-            "applicant_region_code varchar)"
+            "applicant_region_code varchar, "
+            # carried through by the model for int_patents_classified; not read here
+            "application_date date, patent_type_code varchar)"
         )
         for key, (number, code, address, *_) in enumerate(rows):
             con.execute(
-                "insert into staging.stg_patents__patents values (?, ?, ?, ?)",
+                "insert into staging.stg_patents__patents values (?, ?, ?, ?, null, null)",
                 (key, number, address, code),
             )
     _dbt(tmp, db, "build", "--select", "int_patents_located")

@@ -4,7 +4,9 @@
 -- classification from the code dimension int_ipc_codes_classified: whether it is a
 -- digital-economy core code of the CNIPA 2023 table, and the sub-classes / major classes
 -- covering it as bit masks. A view: at national scale these are 10^8 rows, and
--- int_patents_classified aggregates the integer keys directly rather than these decoded rows.
+-- int_patents_classified aggregates the integer keys directly rather than these decoded rows;
+-- models that need only the keys and the code facts read int_patent_ipc_keys_classified
+-- (the same rows without the join to the patents for the application number).
 
 with
 

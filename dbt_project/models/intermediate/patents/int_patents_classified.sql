@@ -10,28 +10,33 @@
 -- The patent's digital industries are kept as bit masks (bits: int_digital_core_industries),
 -- OR-ed over its codes, so a patent in several sub-classes of one mid / major class holds that
 -- class once; int_patent_digital_industries turns the masks into rows.
+--
+-- Scale (10^8 code rows): the patents are read once, through int_patents_located (a view
+-- that carries the application date and type along), the code rows once, by their integer
+-- keys (stg_patents__patent_ipc_code_keys), and they meet in one join on patent_key; this is
+-- the one per-patent table written.
 
 with
 
 patents as (
 
-    select * from {{ ref('stg_patents__patents') }}
-
-),
-
-located as (
-
-    select * from {{ ref('int_patents_located') }}
+    select
+        patent_key,
+        application_number,
+        application_date,
+        patent_type_code,
+        city_code,
+        province_code,
+        location_method,
+        city_match_count
+    from {{ ref('int_patents_located') }}
 
 ),
 
 code_assignments as (
 
-    -- The integer keys straight from the source, as stg_patents__patent_ipc_codes' header
-    -- advises: that view (and int_patent_ipc_classified) decode application numbers and code
-    -- text for all 10^8 rows, which costs more than the classification itself.
     select patent_key, ipc_code_id
-    from {{ source('patents', 'patent_ipc_codes') }}
+    from {{ ref('stg_patents__patent_ipc_code_keys') }}
 
 ),
 
@@ -69,9 +74,10 @@ final as (
         cast(year(patents.application_date) as integer) as application_year,
         patents.patent_type_code,
         coalesce(patents.patent_type_code = 'invention', false) as is_invention,
-        located.city_code,
-        located.province_code,
-        located.location_method,
+        patents.city_code,
+        patents.province_code,
+        patents.location_method,
+        patents.city_match_count,
         cast(coalesce(classification.n_ipc_codes, 0) as integer) as n_ipc_codes,
         cast(coalesce(classification.n_digital_ipc_codes, 0) as integer) as n_digital_ipc_codes,
         coalesce(classification.n_digital_ipc_codes, 0) > 0 as is_digital,
@@ -89,8 +95,6 @@ final as (
     from patents
     left join classification
         on patents.patent_key = classification.patent_key
-    left join located
-        on patents.patent_key = located.patent_key
 
 )
 

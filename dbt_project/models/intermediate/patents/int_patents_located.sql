@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 -- One row per patent of stg_patents__patents: the applicant's prefecture-level city (a
 -- ref_cities code) and province, from the region code when it names a city, otherwise from the
 -- address. Everything heavy runs on DISTINCT code strings and DISTINCT address prefixes, which
@@ -16,8 +18,9 @@
 --   ref_counties) has no prefecture: the patent keeps city_code NULL with its province, and the
 --   address is not consulted (the code is the more precise statement).
 --
--- Address: its administrative head is cut off per patent with one regular expression (the
---   first `patent_address_prefix_chars` characters, default 30, up to the last unit character
+-- Address: read only for the patents whose region code did not locate them. Its
+--   administrative head is cut off per patent with one regular expression (the first
+--   `patent_address_prefix_chars` characters, default 30, up to the last unit character
 --   省 市 区 县 旗 州 盟 among them), so that only the few distinct heads are parsed. In each head (whitespace removed), candidate substrings are equi-joined to a name
 --   table built from the geography seeds:
 --   * full names (石家庄市, 内蒙古自治区, 延边州, 襄樊, 朝阳区, ...) as substrings ending at one of
@@ -38,21 +41,25 @@
 --   is dropped (the code is trusted over the text).
 --
 -- location_method is NULL exactly when city_code is NULL; province_code may still be known.
+--
+-- A view, read once by int_patents_classified (which writes the per-patent table): at 5*10^7
+-- patents a table here would be a second per-patent write. The CTEs over all patents are
+-- NOT MATERIALIZED so that DuckDB streams them instead of buffering every patent (a CTE read
+-- twice is materialized by default); the region codes and address heads are distinct values.
 
 {%- set prefix_chars = var('patent_address_prefix_chars', 30) %}
 
 with
 
-patents as (
+patents as not materialized (
 
     select
         patent_key,
         application_number,
+        application_date,
+        patent_type_code,
         applicant_region_code,
-        -- the administrative head of the address: its first characters up to the last unit
-        -- character among them; number, street and building are cut off, so that few distinct
-        -- heads remain to be parsed (a plain greedy pattern: the cheapest regular expression here)
-        regexp_extract(left(applicant_address, {{ prefix_chars }}), '^.*[省市区县旗州盟]') as address_key
+        applicant_address
     from {{ ref('stg_patents__patents') }}
 
 ),
@@ -215,15 +222,28 @@ names_distinct as (
 ),
 
 -- patents with their code's reading; the address is read only where the code named no city
-patents_coded as (
+patents_coded as not materialized (
 
     select
         patents.patent_key,
         patents.application_number,
-        patents.address_key,
+        patents.application_date,
+        patents.patent_type_code,
         codes_located.city_code as code_city_code,
         codes_located.province_code as code_province_code,
-        coalesce(codes_located.is_province_direct, false) as code_is_province_direct
+        coalesce(codes_located.is_province_direct, false) as code_is_province_direct,
+        -- the administrative head of the address: its first characters up to the last unit
+        -- character among them; number, street and building are cut off, so that few distinct
+        -- heads remain to be parsed (a plain greedy pattern: the cheapest regular expression
+        -- here). Only where the code located nothing: the regular expression is most of this
+        -- model's cost per patent, and CASE evaluates it for those rows only.
+        case
+            when codes_located.city_code is null
+                and not coalesce(codes_located.is_province_direct, false)
+                then regexp_extract(
+                    left(patents.applicant_address, {{ prefix_chars }}), '^.*[省市区县旗州盟]'
+                )
+        end as address_key
     from patents
     left join codes_located
         on patents.applicant_region_code = codes_located.applicant_region_code
@@ -239,7 +259,7 @@ addresses as (
     from (
         select distinct address_key
         from patents_coded
-        where code_city_code is null and not code_is_province_direct
+        where address_key is not null
     ) as distinct_addresses
     where address_key <> ''
 
@@ -503,7 +523,11 @@ final as (
             when code_province_code is null or address_province_code = code_province_code
                 then coalesce(address_match_count, 0)
             else 0
-        end as integer) as city_match_count
+        end as integer) as city_match_count,
+        -- carried through so int_patents_classified reads the patents once (one scan, no
+        -- second join on patent_key)
+        application_date,
+        patent_type_code
     from joined
 
 )

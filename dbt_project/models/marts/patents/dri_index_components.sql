@@ -40,7 +40,7 @@ integrated as (
 codes as (
 
     select patent_key, subclass, is_digital_code
-    from {{ ref('int_patent_ipc_classified') }}
+    from {{ ref('int_patent_ipc_keys_classified') }}
 
 ),
 

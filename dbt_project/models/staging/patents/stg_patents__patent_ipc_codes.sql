@@ -1,9 +1,9 @@
 -- One row per patent x distinct canonical IPC code (normalized at ingest by
 -- orchestration/ingest/ipc.py). The raw table holds integer keys only, because at national
 -- scale (10^8 rows) writing the code text and application number per row costs more than
--- the normalization itself; this view decodes them. Queries that only need the keys
--- (patent_key, ipc_code_id) can read source('patents', 'patent_ipc_codes') through
--- stg_patents__ipc_codes and stg_patents__patents instead.
+-- the normalization itself; this view decodes them, for people and checks. Models that only
+-- need the keys (patent_key, ipc_code_id) read stg_patents__patent_ipc_code_keys (the same
+-- rows, no decoding joins) with stg_patents__ipc_codes instead.
 
 with
 
