@@ -18,8 +18,8 @@ import codecs
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,10 +147,27 @@ def parse_date_sql(text: str) -> str:
 
 @dataclass(frozen=True)
 class ExtractSource:
-    """How DuckDB reads one extract: a table function call and its columns with types."""
+    """How DuckDB reads one extract, or several Parquet extracts with the same columns: a
+    table function call and the extracts' columns with types."""
 
-    scan: str  # read_csv(...) / read_parquet(...), with a `__row` column (0-based record)
+    scan: str  # read_csv(...) / read_parquet(...), with `__row` (0-based record in its file)
     columns: dict[str, str]  # header -> DuckDB type
+    files: tuple[LandingFile, ...] = ()  # the files read, in the order `__file` numbers them
+
+    def file_index_sql(self) -> str:
+        """SQL: the 0-based index in `files` of the row's file (a constant per file, so
+        DuckDB evaluates it once per vector, not per row)."""
+        if len(self.files) <= 1:
+            return "0"
+        cases = " ".join(f"WHEN {quote_literal(f.path.as_posix())} THEN {i}"
+                         for i, f in enumerate(self.files))
+        return f"(CASE __path {cases} END)"
+
+
+def _parquet_scan(paths: list[Path]) -> str:
+    listed = ", ".join(quote_literal(p.as_posix()) for p in paths)
+    return (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
+            f"FROM read_parquet([{listed}], file_row_number = true, filename = '__path'))")
 
 
 @contextmanager
@@ -162,10 +179,8 @@ def open_extract(file: LandingFile, con: duckdb.DuckDBPyConnection) -> Iterator[
     if not file.path.exists() or file.path.stat().st_size == 0:
         raise IngestError(f"{file.relpath}: empty file")
     if suffix == ".parquet":
-        scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS __row "
-                f"FROM read_parquet({quote_literal(file.path.as_posix())}, "
-                f"file_row_number = true))")
-        yield ExtractSource(scan, _describe(con, scan, file))
+        scan = _parquet_scan([file.path])
+        yield ExtractSource(scan, _describe(con, scan, file), (file,))
         return
     if suffix != ".csv":
         raise IngestError(f"{file.relpath}: unsupported patent extract type {suffix!r}")
@@ -185,9 +200,41 @@ def open_extract(file: LandingFile, con: duckdb.DuckDBPyConnection) -> Iterator[
         scan = (f"(SELECT *, row_number() OVER () - 1 AS __row FROM "
                 f"read_csv({quote_literal(path.as_posix())}, {options}))")
         columns = _describe(con, scan, file)
-        if list(columns) == ["column0", "__row"] and not _has_header(path):
+        if list(columns) == ["column0"] and not _has_header(path):
             raise IngestError(f"{file.relpath}: empty file (no header row)")
-        yield ExtractSource(scan, columns)
+        yield ExtractSource(scan, columns, (file,))
+
+
+@contextmanager
+def open_extracts(files: Sequence[LandingFile], con: duckdb.DuckDBPyConnection
+                  ) -> Iterator[list[ExtractSource]]:
+    """Scans covering `files`: the Parquet files with the same columns (names and types)
+    share one `read_parquet` over their list, each CSV has its own (see open_extract)."""
+    with ExitStack() as stack:
+        sources: list[ExtractSource] = []
+        groups: dict[tuple, list[LandingFile]] = {}
+        for file in files:
+            source = stack.enter_context(open_extract(file, con))
+            if file.path.suffix.lower() == ".parquet":
+                groups.setdefault(tuple(source.columns.items()), []).append(file)
+            else:
+                sources.append(source)
+        for signature, members in groups.items():
+            scan = _parquet_scan([f.path for f in members])
+            sources.append(ExtractSource(scan, dict(signature), tuple(members)))
+        yield sources
+
+
+@contextmanager
+def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """preserve_insertion_order off for the block: the tables written here are sets (readers
+    order by key), and keeping scan order costs DuckDB memory and parallelism."""
+    before = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if before else 'false'}")
 
 
 def _describe(con: duckdb.DuckDBPyConnection, scan: str, file: LandingFile) -> dict[str, str]:
@@ -196,7 +243,7 @@ def _describe(con: duckdb.DuckDBPyConnection, scan: str, file: LandingFile) -> d
     except duckdb.Error as exc:
         raise IngestError(f"{file.relpath}: cannot read patent extract "
                           f"({type(exc).__name__}: {_first_line(exc)})") from exc
-    return {name: dtype for name, dtype, *_ in rows}
+    return {name: dtype for name, dtype, *_ in rows if name not in ("__row", "__path")}
 
 
 def _first_line(exc: Exception) -> str:
@@ -262,60 +309,72 @@ def _fill_blank_lines(text: str) -> str:
     return text
 
 
-def extract_sql(file: LandingFile, source: ExtractSource, mapping: dict[str, str]) -> str:
-    """SELECT over one extract: provenance, the `schema.PATENTS` fields, and `_status`
-    ('ok' | 'bad' | 'blank'), `_reason` and `_excerpt` (set for bad rows only)."""
+def extract_sql(source: ExtractSource, mapping: dict[str, str], rows: str = "all") -> str:
+    """SELECT over the extracts of `source`: provenance, the `schema.PATENTS` fields,
+    `_file` (index of the row's file in `source.files`), and `_status` ('ok' | 'bad' |
+    'blank'), `_reason` and `_excerpt` (set for bad rows only). `rows`: 'all', or only
+    the 'ok' rows, or only the rows that are 'not_ok' (bad or blank); the filter sits on
+    the scan, so reading the ok rows costs the fields alone and reading the others costs
+    the test of two columns (a 50M-row extract has few bad rows)."""
+    headers = list(source.columns)
     texts = {field: _text_sql(quote_ident(header), source.columns[header])
              for field, header in mapping.items()}
-    fields = []
-    for field in FIELDS:
-        if field in DATE_FIELDS and field in mapping:
-            header = mapping[field]
-            fields.append(f"{_date_sql(quote_ident(header), source.columns[header])} "
-                          f"AS {field}")
-        elif field in DATE_FIELDS:
-            fields.append(f"NULL::DATE AS {field}")
-        else:
-            fields.append(f"{texts.get(field, 'NULL::VARCHAR')} AS {field}")
+    dates = {field: _date_sql(quote_ident(mapping[field]), source.columns[mapping[field]])
+             for field in DATE_FIELDS if field in mapping}
+    fields = [f"{dates.get(field, 'NULL::DATE')} AS {field}" if field in DATE_FIELDS
+              else f"{texts.get(field, 'NULL::VARCHAR')} AS {field}" for field in FIELDS]
     # Whitespace-only cells count as empty, also in columns no field is read from: a row
     # with text only there is not blank, it goes to quarantine.
-    every_cell = [_text_sql(quote_ident(h), t) for h, t in source.columns.items() if h != "__row"]
+    every_cell = [_text_sql(quote_ident(h), t) for h, t in source.columns.items()]
     # Only a record without an application number can be blank: test the other cells there.
     blank = " AND ".join(f"{cell} IS NULL" for cell in every_cell) or "true"
     blank = f"({texts['application_number']} IS NULL AND {blank})"
     excerpt = ", ".join(
         f"CASE WHEN {cell} IS NOT NULL THEN {quote_literal(h + '=')} || "
         f"CAST({quote_ident(h)} AS VARCHAR) END"
-        for cell, h in zip(every_cell, [h for h in source.columns if h != "__row"], strict=True)
+        for cell, h in zip(every_cell, headers, strict=True)
     )
-    date_text = texts["application_date"]
+    not_ok = f"({texts['application_number']} IS NULL OR {dates['application_date']} IS NULL)"
+    files = source.files
+    if len(files) <= 1:
+        file_sql = "0"
+        relpath = quote_literal(files[0].relpath if files else "")
+        sha256 = quote_literal(files[0].sha256 if files else "")
+    else:
+        file_sql = source.file_index_sql()
+        relpath = f"[{', '.join(quote_literal(f.relpath) for f in files)}][_file + 1]"
+        sha256 = f"[{', '.join(quote_literal(f.sha256) for f in files)}][_file + 1]"
+    where = {"all": "", "ok": f"WHERE NOT {not_ok}", "not_ok": f"WHERE {not_ok}"}[rows]
     return f"""
     WITH fields AS (
         SELECT
-            {quote_literal(file.relpath)} AS source_file,
-            {quote_literal(file.sha256)} AS source_sha256,
+            CAST({file_sql} AS INTEGER) AS _file,
             '' AS sheet,
             __row + 2 AS source_row,
             NULL::BIGINT AS source_col,
             {', '.join(fields)},
-            {date_text} AS _date_text,
-            {blank} AS _blank,
-            CASE WHEN NOT ({blank}) THEN left(concat_ws(' | ', {excerpt}), {_EXCERPT})
-            END AS _row_excerpt
+            CASE WHEN {not_ok} THEN {texts['application_date']} END AS _date_text,
+            CASE WHEN {not_ok} THEN {blank} ELSE false END AS _blank,
+            CASE WHEN {not_ok} AND NOT ({blank})
+                 THEN left(concat_ws(' | ', {excerpt}), {_EXCERPT}) END AS _row_excerpt
         FROM {source.scan}
+        {where}
     )
     SELECT
+        {relpath} AS source_file, {sha256} AS source_sha256,
         * EXCLUDE (_date_text, _blank, _row_excerpt, _reason),
         CASE WHEN _blank THEN 'blank' WHEN _reason <> '' THEN 'bad' ELSE 'ok' END AS _status,
         nullif(_reason, '') AS _reason,
         CASE WHEN _reason <> '' AND NOT _blank THEN _row_excerpt END AS _excerpt
     FROM (
-        SELECT *, concat_ws('; ',
-            CASE WHEN application_number IS NULL THEN 'empty application number' END,
-            CASE WHEN _date_text IS NULL THEN 'missing application date'
-                 WHEN application_date IS NULL
-                 THEN 'unparseable application date: ''' || _date_text || '''' END
-        ) AS _reason
+        SELECT *,
+            CASE WHEN application_number IS NULL OR application_date IS NULL
+            THEN concat_ws('; ',
+                CASE WHEN application_number IS NULL THEN 'empty application number' END,
+                CASE WHEN _date_text IS NULL THEN 'missing application date'
+                     WHEN application_date IS NULL
+                     THEN 'unparseable application date: ''' || _date_text || '''' END)
+            ELSE '' END AS _reason
         FROM fields
     )
     """
@@ -338,7 +397,7 @@ def _date_sql(column: str, dtype: str) -> str:
 
 def checked_mapping(file: LandingFile, source: ExtractSource) -> dict[str, str]:
     """map_columns of the extract's headers; IngestError when a required column is missing."""
-    headers = [h for h in source.columns if h != "__row"]
+    headers = list(source.columns)
     mapping = map_columns(headers)
     missing = [c for c in REQUIRED if c not in mapping]
     if missing:
@@ -358,7 +417,7 @@ def read_patents(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
     con = duckdb.connect()
     try:
         with open_extract(file, con) as source:
-            sql = extract_sql(file, source, checked_mapping(file, source))
+            sql = extract_sql(source, checked_mapping(file, source))
             con.execute(f"CREATE TEMP TABLE extract AS {sql}")
     except duckdb.Error as exc:
         raise IngestError(f"{file.relpath}: cannot read patent extract "
@@ -379,7 +438,7 @@ def count_patents(file: LandingFile) -> tuple[int, int]:
     con = duckdb.connect()
     try:
         with open_extract(file, con) as source:
-            sql = extract_sql(file, source, checked_mapping(file, source))
+            sql = extract_sql(source, checked_mapping(file, source))
             ok, bad = con.execute(
                 f"SELECT count(*) FILTER (_status = 'ok'), count(*) FILTER (_status = 'bad') "
                 f"FROM ({sql})").fetchone()

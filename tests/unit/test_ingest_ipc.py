@@ -157,3 +157,43 @@ def test_reloading_replaces_the_quarantine_rows(loaded):
     normalize_ipc(con)
     assert con.execute("SELECT count(*) FROM quality.quarantine "
                        "WHERE target_table = 'raw.patent_ipc_codes'").fetchone() == (6,)
+
+
+SEMICOLON_ONLY = [
+    ["CN1", "2020-01-01", "G06F 17/30", "G06F 17/30;H04L 29/08"],
+    ["CN2", "2020-01-02", "Ｈ０４Ｌ２９／０８", " g06f 17/30 ; H04L0029080000;G06F17/30"],
+    ["CN3", "2020-01-03", "A01B 1/00", "XYZ;A01B 1/00;G06F;I01B 1/00;17/30;G06F 17"],
+    ["CN4", "2020-01-04", "", "B21D 22/02;;B21D 22/02 (2006.01)"],
+    ["CN5", "2020-01-05", "G06N 3/08", ";"],
+    ["CN6", "2020-01-06", "H04L 29/08", "G06F17/30 H04L29/08;G06F 17/30"],
+]
+
+
+def _normalized(tmp_path: Path, name: str, rows: list[list[str]]):
+    connection = duckdb.connect()
+    load_patent_files(connection, [_write_extract(tmp_path / "landing" / "patents" / name,
+                                                  rows)])
+    stats = normalize_ipc(connection)
+    quarantine = connection.execute("""
+        SELECT value_text, reason FROM quality.quarantine
+        WHERE target_table = 'raw.patent_ipc_codes' ORDER BY 1""").fetchall()
+    return _codes(connection), quarantine, stats
+
+
+def test_semicolon_fields_read_alike_on_the_fast_and_the_general_path(tmp_path):
+    """Fields split on ';' alone take the fast path (split on ';' in the big pass, the
+    pieces cleaned once); a ',' anywhere in the extract sends every field through the
+    general split. Both must give the same codes, positions and quarantine rows."""
+    fast, fast_quarantine, fast_stats = _normalized(tmp_path, "fast.csv", SEMICOLON_ONLY)
+    general, general_quarantine, _ = _normalized(
+        tmp_path, "general.csv",
+        [*SEMICOLON_ONLY, ["CN7", "2020-01-07", "", "G06F 17/30, A01B 1/00"]])
+    assert general.pop("CN7") == [(1, "G06F 17/30", False), (2, "A01B 1/00", False)]
+    assert fast == general
+    assert fast_quarantine == general_quarantine
+    assert fast["CN2"] == [(1, "G06F 17/30", False), (2, "H04L 29/08", True)]
+    assert fast["CN4"] == [(1, "B21D 22/02", False)]
+    assert fast["CN6"] == [(1, "G06F 17/30", False), (1, "H04L 29/08", True)]
+    assert fast_stats["unparseable_pieces"] == 5
+    assert [t for t, _ in fast_quarantine] == [
+        "CN3: 17/30", "CN3: G06F", "CN3: G06F 17", "CN3: I01B 1/00", "CN3: XYZ", "CN5: ;"]

@@ -339,3 +339,88 @@ def test_count_patents_matches_read_patents(demo_extract):
 
     values, quarantine = read_patents(demo_extract)
     assert count_patents(demo_extract) == (len(values), len(quarantine))
+
+
+def _parquet(path: Path, numbers: list[str], dates: list, ipc: list[str],
+             headers: tuple[str, str, str] = ("申请号", "申请日", "IPC分类号")) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(dict(zip(headers, [numbers, dates, ipc], strict=True))).to_parquet(path)
+    return path
+
+
+def test_many_parquet_files_load_in_one_pass_with_stable_keys(tmp_path):
+    """Files with the same columns share one scan, a file with other headers has its own;
+    every row keeps its own file's provenance, bad rows go to quarantine with it, and
+    patent_key = file index (relative-path order) << 32 | record number in the file."""
+    folder = tmp_path / "landing" / "patents"
+    day = dt.date(2020, 1, 1)
+    files = [
+        _parquet(folder / "a.parquet", ["CN1", "CN2"], [day, day], ["G06F 17/30", "A01B 1/00"]),
+        _parquet(folder / "b.parquet", ["CN3", None, "CN4"], [day, day, None],
+                 ["B21D 22/02", "G06N 3/08", "H04L 29/08"]),
+        _parquet(folder / "c.parquet", ["CN5"], ["2020-01-05"], ["G06T 7/00"],
+                 headers=("Application Number", "Application Date", "IPC")),
+    ]
+    con, stats = _load(tmp_path, files)
+    rows = con.execute("""
+        SELECT source_file, source_row, application_number, application_date, patent_key
+        FROM raw.patents ORDER BY patent_key""").fetchall()
+    assert rows == [
+        ("patents/a.parquet", 2, "CN1", day, 0), ("patents/a.parquet", 3, "CN2", day, 1),
+        ("patents/b.parquet", 2, "CN3", day, 1 << 32),
+        ("patents/c.parquet", 2, "CN5", dt.date(2020, 1, 5), 2 << 32),
+    ]
+    bad = con.execute("""
+        SELECT source_file, source_row, reason FROM quality.quarantine
+        WHERE target_table = 'raw.patents' ORDER BY source_row""").fetchall()
+    assert bad == [("patents/b.parquet", "3", "empty application number"),
+                   ("patents/b.parquet", "4", "missing application date")]
+    assert {k: v["loaded"] for k, v in stats["per_file"].items()} == {
+        "patents/a.parquet": 2, "patents/b.parquet": 1, "patents/c.parquet": 1}
+    assert stats["per_file"]["patents/b.parquet"]["quarantined"] == 2
+    # the same files in another order give the same keys
+    con, _ = _load(tmp_path, files[::-1])
+    assert con.execute("SELECT application_number, patent_key FROM raw.patents "
+                       "ORDER BY patent_key").fetchall() == [(r[2], r[4]) for r in rows]
+
+
+def test_newest_file_wins_among_files_of_one_scan(tmp_path):
+    import os
+
+    folder = tmp_path / "landing" / "patents"
+    day = dt.date(2020, 1, 1)
+    old = _parquet(folder / "old.parquet", ["CN1", "CN2", "CN2"], [day] * 3,
+                   ["A01B 1/00", "A01B 1/02", "A01B 1/03"])
+    new = _parquet(folder / "new.parquet", ["CN2", "CN9"], [day] * 2, ["G06F 17/30", "H04L 29/08"])
+    os.utime(old, ns=(1_000_000_000, 1_000_000_000))
+    con, stats = _load(tmp_path, [old, new])
+    rows = con.execute("SELECT application_number, ipc_codes FROM raw.patents "
+                       "ORDER BY 1, 2").fetchall()
+    assert rows == [("CN1", "A01B 1/00"), ("CN2", "G06F 17/30"), ("CN9", "H04L 29/08")]
+    assert stats["superseded"] == {"patents/old.parquet": 2}
+    assert stats["rows"] == 3
+
+
+def test_text_columns_are_stored_uncompressed_unless_asked(tmp_path):
+    import duckdb
+
+    from orchestration.ingest.patent_load import load_patent_files
+
+    folder = tmp_path / "landing" / "patents"
+    path = _parquet(folder / "a.parquet", [f"CN{i}" for i in range(3000)],
+                    [dt.date(2020, 1, 1)] * 3000, ["G06F 17/30"] * 3000)
+    for compress, expected in ((False, {"Uncompressed"}), (True, None)):
+        con = duckdb.connect(str(tmp_path / f"w{compress}.duckdb"))
+        load_patent_files(con, [landing_file(path)], compress_text=compress)
+        con.execute("CHECKPOINT")
+        methods = {r[0] for r in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('raw.patents') "
+            "WHERE column_name = 'ipc_codes' AND segment_type = 'VARCHAR'").fetchall()}
+        if expected:
+            assert methods == expected
+        else:
+            assert "Uncompressed" not in methods
+        # the session's own setting is restored
+        assert con.execute("SELECT current_setting('disabled_compression_methods')"
+                           ).fetchone()[0] in ("", None)
+        con.close()
