@@ -213,7 +213,8 @@ def patents() -> pd.DataFrame:
         "publication_date": pd.Timestamp(2016, 3, 1 + i),
         "patent_type": "发明" if i % 2 else "实用新型", "title": "一种装置",
         "applicant": "某公司", "applicant_address": "河北省石家庄市长安区建设北大街88号",
-        "main_ipc": "G06F 17/30", "ipc_codes": "G06F 17/30;B21D 22/02",
+        "applicant_region_code": "130102", "main_ipc": "G06F 17/30",
+        "ipc_codes": "G06F 17/30;B21D 22/02", "abstract": None, "patent_key": i,
         "loaded_at": pd.Timestamp(2026, 1, 1),
     } for i in range(6)]
     return pd.DataFrame(rows)
