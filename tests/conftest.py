@@ -45,6 +45,19 @@ def warehouse_env(root: Path) -> dict[str, str]:
     return env
 
 
+def run_dbt(tmp: Path, db: Path, *args: str, timeout: float = 600) -> None:
+    """Run dbt on the project against the DuckDB file `db`, with target and logs under `tmp`
+    (never the project's own target/); fail with the end of dbt's output."""
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), *args,
+         "--project-dir", str(ROOT / "dbt_project"), "--profiles-dir", str(ROOT / "dbt_project"),
+         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
+        env={**os.environ, "DRI_DUCKDB_PATH": str(db)},
+        capture_output=True, text=True, timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
+
+
 def run_dri(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args],

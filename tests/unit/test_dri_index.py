@@ -12,9 +12,6 @@ city-year sets of subclasses and links in plain Python, then the entropy weights
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -22,11 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import run_dbt
 
 pytestmark = pytest.mark.integration
 
-DBT_DIR = ROOT / "dbt_project"
 MODELS = ["path:models/marts/patents"]
 INDICATORS = [
     ("integration_share", "time"), ("integration_growth", "time"),
@@ -170,16 +166,6 @@ def reference_entropy(x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 # --- dbt on the fixture ------------------------------------------------------------------------
-
-def run_dbt(tmp: Path, db: Path, *args: str) -> None:
-    env = {**os.environ, "DRI_DUCKDB_PATH": str(db)}
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args,
-         "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
 
 
 def read(db: Path, *names: str) -> dict[str, pd.DataFrame]:

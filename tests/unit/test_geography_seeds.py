@@ -5,11 +5,8 @@ from, official counts, and the Hu-line side / region grouping computed by dbt.""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,6 +14,7 @@ import pandas as pd
 import pytest
 
 from orchestration.ingest.regions import normalize_region_name
+from tests.conftest import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "dbt_project" / "seeds"
@@ -245,31 +243,7 @@ def test_a_name_means_one_code_per_level_and_year(aliases):
 
 # --- dim_regions, built by dbt from the seeds -----------------------------------------------
 
-DBT_DIR = ROOT / "dbt_project"
 GEOGRAPHY = "ref_provinces ref_admin_divisions ref_admin_changes ref_region_aliases +dim_regions"
-
-
-def _dbt(tmp: Path, db: Path, *args: str) -> None:
-    env = {**os.environ, "DRI_DUCKDB_PATH": str(db)}
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +252,7 @@ def geography_db(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("geography")
     db = tmp / "geo.duckdb"
     # cautious: only tests whose every parent is selected (others need the raw tables)
-    _dbt(tmp, db, "build", "--select", GEOGRAPHY, "--indirect-selection", "cautious")
+    run_dbt(tmp, db, "build", "--select", GEOGRAPHY, "--indirect-selection", "cautious")
     return db
 
 
@@ -340,7 +314,7 @@ def test_dim_regions_levels_and_northeast_folding(geography_db, tmp_path):
     # the var folds the whole Northeast into one group
     db = tmp_path / "east.duckdb"
     shutil.copy(geography_db, db)
-    _dbt(tmp_path, db, "run", "--select", "dim_regions", "--vars", "{region3_northeast: east}")
+    run_dbt(tmp_path, db, "run", "--select", "dim_regions", "--vars", "{region3_northeast: east}")
     folded = _dim(
         db, "select short_name, region3, region4 from marts.dim_regions where is_province_level"
     ).set_index("short_name")

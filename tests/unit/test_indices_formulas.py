@@ -17,9 +17,6 @@ matrix form.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -27,11 +24,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, Warehouse
+from tests.conftest import Warehouse, run_dbt
 
 pytestmark = pytest.mark.integration
 
-DBT_DIR = ROOT / "dbt_project"
 INDEX_SEEDS = [
     "ref_index_systems", "ref_index_indicators", "ref_index_producer_services",
     "ref_index_coupling", "ref_index_coordination_levels",
@@ -239,17 +235,6 @@ def synthetic_upstream(seed: int = 11) -> dict[str, pd.DataFrame]:
         [(c, f"城市{c}", "测试省") for c in cities] + [(p, f"省{p}", f"省{p}") for p in provinces],
         columns=["region_code", "region_name", "province_name"])
     return {"city": city, "province": province, "patents": patents, "regions": regions}
-
-
-def run_dbt(tmp: Path, db: Path, *args: str) -> None:
-    env = {**os.environ, "DRI_DUCKDB_PATH": str(db)}
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args,
-         "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
 
 
 def read_tables(db: Path, names: list[str]) -> dict[str, pd.DataFrame]:

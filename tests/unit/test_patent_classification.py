@@ -11,11 +11,8 @@ each patent is taken from int_patents_located, which is the location helper's mo
 from __future__ import annotations
 
 import csv
-import os
 import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -24,6 +21,7 @@ import pytest
 
 from orchestration.ingest.ipc import normalize_ipc
 from orchestration.ingest.patent_load import load_patent_files
+from tests.conftest import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = ROOT / "dbt_project"
@@ -126,17 +124,6 @@ def _write_extract(path: Path, codes: list[str], n_patents: int) -> pd.DataFrame
     return frame
 
 
-def _dbt(tmp: Path, db: Path, *args: str) -> None:
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), *args,
-         "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        env={**os.environ, "DRI_DUCKDB_PATH": str(db)},
-        capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     tmp = tmp_path_factory.mktemp("patent_classification")
@@ -147,9 +134,9 @@ def built(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     with duckdb.connect(str(db)) as con:
         load_patent_files(con, [tmp / "patents" / "synthetic.csv"])
         normalize_ipc(con)
-    _dbt(tmp, db, "seed")
+    run_dbt(tmp, db, "seed")
     # every model up to the counts, with their data tests and unit tests
-    _dbt(tmp, db, "build", "--select", MODELS, "--exclude", "resource_type:seed")
+    run_dbt(tmp, db, "build", "--select", MODELS, "--exclude", "resource_type:seed")
     return db, extract
 
 

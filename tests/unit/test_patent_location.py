@@ -7,14 +7,13 @@ the model's output.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+
+from tests.conftest import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = ROOT / "dbt_project"
@@ -71,33 +70,10 @@ CASES = [
 ]
 
 
-def _dbt(tmp: Path, db: Path, *args: str) -> None:
-    env = {**os.environ, "DRI_DUCKDB_PATH": str(db)}
-    proc = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-
-
 def _build(tmp: Path, rows: list[tuple]) -> pd.DataFrame:
     """Seeds + a hand-made staging table, then `dbt build` of the model with its data tests."""
     db = tmp / "located.duckdb"
-    _dbt(tmp, db, "seed", "--select", SEEDS)
+    run_dbt(tmp, db, "seed", "--select", SEEDS)
     with duckdb.connect(str(db)) as con:
         con.execute("create schema if not exists staging")
         con.execute(
@@ -112,7 +88,7 @@ def _build(tmp: Path, rows: list[tuple]) -> pd.DataFrame:
                 "insert into staging.stg_patents__patents values (?, ?, ?, ?, null, null)",
                 (key, number, address, code),
             )
-    _dbt(tmp, db, "build", "--select", "int_patents_located")
+    run_dbt(tmp, db, "build", "--select", "int_patents_located")
     with duckdb.connect(str(db), read_only=True) as con:
         return (
             con.sql("select * from intermediate.int_patents_located")
