@@ -46,6 +46,9 @@
 -- patents a table here would be a second per-patent write. The CTEs over all patents are
 -- NOT MATERIALIZED so that DuckDB streams them instead of buffering every patent (a CTE read
 -- twice is materialized by default); the region codes and address heads are distinct values.
+-- Only address_rows (the patents the code did not locate, with their address head) is
+-- materialized: computing the head there once, instead of once for the distinct heads and
+-- again for the join back, makes the model ~25% faster at 5*10^6 patents (same rows).
 
 {%- set prefix_chars = var('patent_address_prefix_chars', 30) %}
 
@@ -229,24 +232,30 @@ patents_coded as not materialized (
         patents.application_number,
         patents.application_date,
         patents.patent_type_code,
+        patents.applicant_address,
         codes_located.city_code as code_city_code,
         codes_located.province_code as code_province_code,
-        coalesce(codes_located.is_province_direct, false) as code_is_province_direct,
-        -- the administrative head of the address: its first characters up to the last unit
-        -- character among them; number, street and building are cut off, so that few distinct
-        -- heads remain to be parsed (a plain greedy pattern: the cheapest regular expression
-        -- here). Only where the code located nothing: the regular expression is most of this
-        -- model's cost per patent, and CASE evaluates it for those rows only.
-        case
-            when codes_located.city_code is null
-                and not coalesce(codes_located.is_province_direct, false)
-                then regexp_extract(
-                    left(patents.applicant_address, {{ prefix_chars }}), '^.*[省市区县旗州盟]'
-                )
-        end as address_key
+        coalesce(codes_located.is_province_direct, false) as code_is_province_direct
     from patents
     left join codes_located
         on patents.applicant_region_code = codes_located.applicant_region_code
+
+),
+
+-- the patents whose code located no city, with the administrative head of their address: its
+-- first characters up to the last unit character among them; number, street and building are
+-- cut off, so that few distinct heads remain to be parsed (a plain greedy pattern: the cheapest
+-- regular expression here). The regular expression is most of this model's cost per patent:
+-- these rows are materialized so that it runs once per patent, and only on these rows.
+address_rows as materialized (
+
+    select
+        patent_key,
+        regexp_extract(
+            left(applicant_address, {{ prefix_chars }}), '^.*[省市区县旗州盟]'
+        ) as address_key
+    from patents_coded
+    where code_city_code is null and not code_is_province_direct
 
 ),
 
@@ -258,7 +267,7 @@ addresses as (
         regexp_replace(address_key, '\s', '', 'g') as text
     from (
         select distinct address_key
-        from patents_coded
+        from address_rows
         where address_key is not null
     ) as distinct_addresses
     where address_key <> ''
@@ -485,14 +494,16 @@ addresses_located as (
 joined as (
 
     select
-        patents_coded.*,
+        patents_coded.* exclude (applicant_address),
         addresses_located.city_code as address_city_code,
         addresses_located.province_code as address_province_code,
         addresses_located.location_method as address_method,
         addresses_located.city_match_count as address_match_count
     from patents_coded
+    left join address_rows
+        on patents_coded.patent_key = address_rows.patent_key
     left join addresses_located
-        on patents_coded.address_key = addresses_located.address_key
+        on address_rows.address_key = addresses_located.address_key
 
 ),
 
