@@ -283,3 +283,191 @@ def test_a_lost_column_blocks_and_says_which(tmp_path) -> None:
     assert entry["blocking"] and entry["rows"] == [{"missing": ["gdp_imputed"]}]
     reported = failing(result, "gdp_mostly_reported")
     assert 'column "gdp_imputed"' in reported["error"] and "does not exist" in reported["error"]
+
+
+# --- provincial panel, provincial indices, DRI index -----------------------------------------
+
+PROVINCES = {"130000": "河北省", "140000": "山西省"}
+PROVINCE_YEARS = [2015, 2016, 2017]
+
+
+def good_province_panel() -> pd.DataFrame:
+    """2 provinces x 3 years whose totals equal their parts and grow 5% a year."""
+    rows = []
+    for i, (code, name) in enumerate(PROVINCES.items()):
+        for s, year in enumerate(PROVINCE_YEARS):
+            g = 1.05**s * (1 + i)
+            rows.append({
+                "province_code": code, "province_name": name, "region4": "east",
+                "region3": "east", "year": year,
+                "patents_granted": 1000 * g, "patents_granted_invention": 200 * g,
+                "patents_granted_utility": 600 * g, "patents_granted_design": 200 * g,
+                "patent_applications": 2000 * g, "patent_applications_invention": 800 * g,
+                "patent_applications_utility": 900 * g, "patent_applications_design": 300 * g,
+                "patents_valid": 5000 * g, "patents_valid_invention": 1000 * g,
+                "rd_expenditure": 100 * g, "rd_expenditure_basic": 6 * g,
+                "rd_expenditure_applied": 11 * g, "rd_expenditure_experimental": 83 * g,
+                "rd_expenditure_government": 20 * g, "rd_expenditure_enterprise": 75 * g,
+                "rd_expenditure_foreign": 1 * g, "rd_expenditure_other": 4 * g,
+                "rd_intensity": 1.5, "rd_personnel_fte": 50000 * g,
+                "fiscal_expenditure": 3000 * g, "fiscal_expenditure_st": 60 * g,
+                "population_resident": 4000.0 + 10 * s, "gdp": 20000 * g,
+                "urbanization_rate": 55.0, "enterprise_websites_per_100": 50.0,
+                "hightech_new_product_revenue": 500 * g,
+                "patents_granted_imputed": False, "rd_expenditure_imputed": False,
+            })
+    return pd.DataFrame(rows).astype({"year": "int32"})
+
+
+def write_province_panel(db, panel: pd.DataFrame) -> None:
+    write_table(db, "marts.province_panel", panel)
+    write_table(db, "ref.ref_provinces", pd.DataFrame(
+        {"province_code": list(PROVINCES), "province_name": list(PROVINCES.values())}))
+
+
+def test_good_province_panel_passes(tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    write_province_panel(db, good_province_panel())
+    result = run_check(check_for("marts/province_panel"), db)
+    assert result.passed, result.metadata["results"].value
+    assert result.metadata["batch_rows"].value == {"rows": 6, "parts": 6, "balance": 6,
+                                                   "year_over_year": 4}
+
+
+def test_rd_parts_in_the_wrong_unit_block(tmp_path) -> None:
+    panel = good_province_panel()
+    slip = (panel.province_code == "140000") & (panel.year == 2016)
+    for part in ("basic", "applied", "experimental"):  # printed in 万元, read as 亿元
+        panel.loc[slip, f"rd_expenditure_{part}"] *= 10_000
+    db = tmp_path / "work.duckdb"
+    write_province_panel(db, panel)
+    result = run_check(check_for("marts/province_panel"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(rd_by_activity_ratio)")
+    assert entry["blocking"]
+    assert [(r["province_code"], str(r["year"])) for r in entry["rows"]] == [
+        ("140000", "2016")]
+    assert entry["rows"][0]["rd_by_activity_ratio"] == pytest.approx(1e-4)
+
+
+def test_missing_province_year_blocks(tmp_path) -> None:
+    panel = good_province_panel()
+    panel = panel[~((panel.province_code == "130000") & (panel.year == 2016))]
+    db = tmp_path / "work.duckdb"
+    write_province_panel(db, panel)
+    result = run_check(check_for("marts/province_panel"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "no_missing_province_years")
+    assert [(r["province_code"], str(r["year"])) for r in entry["rows"]] == [
+        ("130000", "2016")]
+
+
+def test_province_population_jump_only_warns(tmp_path) -> None:
+    panel = good_province_panel()
+    panel.loc[(panel.province_code == "130000") & (panel.year == 2017),
+              "population_resident"] *= 1.3
+    db = tmp_path / "work.duckdb"
+    write_province_panel(db, panel)
+    result = run_check(check_for("marts/province_panel"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.WARN
+    assert result.metadata["failed_blocking"].value == 0
+    entry = failing(result, "(population_ratio)")
+    assert [(r["province_code"], str(r["year"])) for r in entry["rows"]] == [
+        ("130000", "2017")]
+
+
+def good_dri_index() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """2 cities x 2 years of marts.dri_index and its 8 weights (panel-wide, summing to 1)."""
+    rows = []
+    for i, (code, name) in enumerate(CITIES.items()):
+        if i == 2:
+            break
+        for year in (2018, 2019):
+            patents, digital, integrated, invention = 200 + 50 * i, 60, 30, 20
+            rows.append({
+                "city_code": code, "city_name": name, "province_name": "河北省",
+                "year": year, "patents": patents, "digital_patents": digital,
+                "digital_invention_patents": invention,
+                "ln_digital_invention_patents": math.log1p(invention),
+                "integrated_patents": integrated, "ln_integrated_patents": math.log1p(integrated),
+                "integrated_share": integrated / patents, "time_score": 0.1 * (i + 1),
+                "industry_score": 0.1, "region_score": 0.05, "network_score": 0.1,
+                "dri_index": 0.25 + 0.1 * i, "rank_in_year": 2 - i, "weight_year": None,
+            })
+    weights = pd.DataFrame({"weight_year": pd.array([None] * 8, dtype="Int32"),
+                            "indicator_code": [f"x{j}" for j in range(8)],
+                            "weight": [0.125] * 8})
+    return pd.DataFrame(rows).astype({"year": "int32"}), weights
+
+
+def write_dri_index(db, index: pd.DataFrame, weights: pd.DataFrame) -> None:
+    write_table(db, "marts.dri_index", index)
+    write_table(db, "marts.dri_index_weights", weights)
+
+
+def test_good_dri_index_passes(tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    write_dri_index(db, *good_dri_index())
+    result = run_check(check_for("marts/dri_index"), db)
+    assert result.passed, result.metadata["results"].value
+    assert result.metadata["batch_rows"].value == {"rows": 4, "derived": 4, "weights": 1}
+
+
+def test_more_integrated_than_digital_patents_blocks(tmp_path) -> None:
+    index, weights = good_dri_index()
+    bad = (index.city_code == "130200") & (index.year == 2019)
+    index.loc[bad, "integrated_patents"] = 61
+    index.loc[bad, "ln_integrated_patents"] = math.log1p(61)
+    index.loc[bad, "integrated_share"] = 61 / index.loc[bad, "patents"]
+    db = tmp_path / "work.duckdb"
+    write_dri_index(db, index, weights)
+    result = run_check(check_for("marts/dri_index"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(digital_patents,integrated_patents)")
+    assert [(r["city_code"], str(r["year"])) for r in entry["rows"]] == [("130200", "2019")]
+
+
+def test_dri_weights_that_do_not_sum_to_one_block(tmp_path) -> None:
+    index, weights = good_dri_index()
+    weights.loc[0, "weight"] = 0.025
+    db = tmp_path / "work.duckdb"
+    write_dri_index(db, index, weights)
+    result = run_check(check_for("marts/dri_index"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(weight_sum)")
+    assert entry["rows"][0]["weight_sum"] == pytest.approx(0.9)
+
+
+def good_province_indices() -> pd.DataFrame:
+    rows = []
+    for i, (code, name) in enumerate(PROVINCES.items()):
+        for year in PROVINCE_YEARS:
+            lqm, lqs = 1.2 - 0.4 * i, 0.9 + 0.2 * i
+            quality = 1 - abs(lqm - lqs) / (lqm + lqs)
+            rows.append({
+                "province_code": code, "province_name": name, "region3": "east",
+                "year": year, "digital_economy_pca": 0.5 - i,
+                "digital_economy_pca_scaled": 1.0 - i, "digital_economy_entropy": 0.4,
+                "lq_manufacturing": lqm, "lq_producer_services": lqs,
+                "coagglomeration_quality": quality, "coagglomeration": quality + lqm + lqs,
+                "employment_imputed": False,
+            })
+    return pd.DataFrame(rows).astype({"year": "int32"})
+
+
+def test_province_indices_pass_and_a_coagglomeration_off_its_quotients_blocks(
+        tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    indices = good_province_indices()
+    write_table(db, "marts.province_indices", indices)
+    result = run_check(check_for("marts/province_indices"), db)
+    assert result.passed, result.metadata["results"].value
+
+    indices.loc[(indices.province_code == "140000") & (indices.year == 2017),
+                "coagglomeration"] += 0.5
+    write_table(db, "marts.province_indices", indices)
+    result = run_check(check_for("marts/province_indices"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(coagglomeration_error)")
+    assert [(r["province_code"], str(r["year"])) for r in entry["rows"]] == [
+        ("140000", "2017")]

@@ -24,6 +24,9 @@ KNOWN_ASSETS = {
     ("raw", "patents"),
     ("marts", "city_panel"),
     ("marts", "city_panel_balanced"),
+    ("marts", "province_panel"),
+    ("marts", "province_indices"),
+    ("marts", "dri_index"),
 }
 
 
@@ -41,7 +44,9 @@ def _find(suite, batch: str, type_: str, **kwargs):
 
 def test_every_suite_file_loads_and_names_a_pipeline_asset(suites) -> None:
     assert set(suites) == {"raw_city_yearbook_values", "raw_yearbook_long_values",
-                           "raw_patents", "marts_city_panel", "marts_city_panel_balanced"}
+                           "raw_patents", "marts_city_panel", "marts_city_panel_balanced",
+                           "marts_province_panel", "marts_province_indices",
+                           "marts_dri_index"}
     for suite in suites.values():
         assert suite.asset_key in KNOWN_ASSETS, suite.name
         blocking = [e for b in suite.batches for e in b.expectations if e.blocking]
