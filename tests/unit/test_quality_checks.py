@@ -471,3 +471,97 @@ def test_province_indices_pass_and_a_coagglomeration_off_its_quotients_blocks(
     entry = failing(result, "(coagglomeration_error)")
     assert [(r["province_code"], str(r["year"])) for r in entry["rows"]] == [
         ("140000", "2017")]
+
+
+def good_city_indices() -> pd.DataFrame:
+    rows = []
+    for i, (code, name) in enumerate(CITIES.items()):
+        for year in YEARS:
+            lqm, lqs = 1.1 - 0.2 * i, 0.8 + 0.1 * i
+            revenue, employment = 300.0 + 10 * i, 20.0 + i
+            rows.append({
+                "city_code": code, "city_name": name, "province_name": "河北省", "year": year,
+                "digital_economy_entropy": 0.2 + 0.1 * i, "digital_economy_pca": 0.1 * i,
+                "digital_economy_pca_scaled": 0.5 * i, "lq_manufacturing": lqm,
+                "lq_producer_services": lqs,
+                "coagglomeration": 1 - abs(lqm - lqs) / (lqm + lqs) + lqm + lqs,
+                "sei_revenue": revenue, "sei_employment": employment,
+                "ln_sei_revenue": math.log(revenue), "ln_sei_employment": math.log(employment),
+                "sei_employment_share": employment / 200, "sei_revenue_imputed": False,
+                "sei_employment_imputed": False,
+            })
+    return pd.DataFrame(rows).astype({"year": "int32"})
+
+
+def entropy_weights(total: float = 1.0) -> pd.DataFrame:
+    return pd.DataFrame({"system": ["city_digital_economy"] * 4,
+                         "weight_year": pd.array([None] * 4, dtype="Int32"),
+                         "indicator_code": ["a", "b", "c", "d"],
+                         "weight": [0.25 * total] * 4})
+
+
+def test_city_indices_pass_and_a_share_above_one_blocks(tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    indices = good_city_indices()
+    write_table(db, "marts.city_indices", indices)
+    write_table(db, "marts.index_entropy_weights", entropy_weights())
+    result = run_check(check_for("marts/city_indices"), db)
+    assert result.passed, result.metadata["results"].value
+
+    # employment of the emerging industries in 人 over urban-unit employment in 万人
+    wrong_unit = (indices.city_code == "130300") & (indices.year == 2016)
+    indices.loc[wrong_unit, "sei_employment_share"] *= 10_000
+    write_table(db, "marts.city_indices", indices)
+    result = run_check(check_for("marts/city_indices"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "sei_employment_share_is_a_share")
+    assert [(r["city_code"], str(r["year"])) for r in entry["rows"]] == [("130300", "2016")]
+
+
+def test_entropy_weights_off_one_block_the_city_indices(tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    write_table(db, "marts.city_indices", good_city_indices())
+    write_table(db, "marts.index_entropy_weights", entropy_weights(total=1.2))
+    result = run_check(check_for("marts/city_indices"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(weight_sum)")
+    assert entry["rows"][0]["system"] == "city_digital_economy"
+    assert entry["rows"][0]["weight_sum"] == pytest.approx(1.2)
+
+
+def coupling_rows() -> pd.DataFrame:
+    rows = []
+    for i, code in enumerate(PROVINCES):
+        for year in PROVINCE_YEARS:
+            u1, u2 = 0.3 + 0.2 * i, 0.5
+            c = 2 * math.sqrt(u1 * u2) / (u1 + u2)
+            t = 0.5 * u1 + 0.5 * u2
+            d = math.sqrt(c * t)
+            rows.append({"coupling": "innovation_industrial", "level": "province",
+                         "region_code": code, "region_name": PROVINCES[code], "year": year,
+                         "u1": u1, "u2": u2, "coupling_degree": c, "alpha": 0.5, "beta": 0.5,
+                         "coordination_index": t, "coordination_degree": d,
+                         "coordination_grade": int(d * 10) + 1})
+    return pd.DataFrame(rows).astype({"year": "int32"})
+
+
+def coordination_levels() -> pd.DataFrame:
+    return pd.DataFrame({"grade": list(range(1, 11)),
+                         "d_lower": [g / 10 for g in range(10)],
+                         "d_upper": [(g + 1) / 10 for g in range(10)]})
+
+
+def test_coupling_coordination_passes_and_a_wrong_grade_blocks(tmp_path) -> None:
+    db = tmp_path / "work.duckdb"
+    rows = coupling_rows()
+    write_table(db, "marts.index_coupling_coordination", rows)
+    write_table(db, "ref.ref_index_coordination_levels", coordination_levels())
+    result = run_check(check_for("marts/index_coupling_coordination"), db)
+    assert result.passed, result.metadata["results"].value
+
+    rows.loc[(rows.region_code == "140000") & (rows.year == 2015), "coordination_grade"] += 1
+    write_table(db, "marts.index_coupling_coordination", rows)
+    result = run_check(check_for("marts/index_coupling_coordination"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.ERROR
+    entry = failing(result, "(grade_in_band)")
+    assert [(r["region_code"], str(r["year"])) for r in entry["rows"]] == [("140000", "2015")]

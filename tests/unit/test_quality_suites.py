@@ -27,6 +27,8 @@ KNOWN_ASSETS = {
     ("marts", "province_panel"),
     ("marts", "province_indices"),
     ("marts", "dri_index"),
+    ("marts", "city_indices"),
+    ("marts", "index_coupling_coordination"),
 }
 
 
@@ -46,7 +48,8 @@ def test_every_suite_file_loads_and_names_a_pipeline_asset(suites) -> None:
     assert set(suites) == {"raw_city_yearbook_values", "raw_yearbook_long_values",
                            "raw_patents", "marts_city_panel", "marts_city_panel_balanced",
                            "marts_province_panel", "marts_province_indices",
-                           "marts_dri_index"}
+                           "marts_dri_index", "marts_city_indices",
+                           "marts_index_coupling_coordination"}
     for suite in suites.values():
         assert suite.asset_key in KNOWN_ASSETS, suite.name
         blocking = [e for b in suite.batches for e in b.expectations if e.blocking]
