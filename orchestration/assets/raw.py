@@ -137,7 +137,8 @@ def load_patents(con, log) -> dict:
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
-    stats = load_patent_files(con, files, loaded_at=loaded_at)
+    stats = load_patent_files(con, files, loaded_at=loaded_at,
+                              compress_text=paths.patents_compress_text())
     copies = {f.sha256: [] for f in files}
     for dup in duplicates:
         copies[dup.sha256].append(dup.relpath)

@@ -424,3 +424,24 @@ def test_text_columns_are_stored_uncompressed_unless_asked(tmp_path):
         assert con.execute("SELECT current_setting('disabled_compression_methods')"
                            ).fetchone()[0] in ("", None)
         con.close()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, False), ("", False), ("0", False), ("false", False), ("No", False),
+    ("1", True), ("true", True), (" YES ", True)])
+def test_compressed_patent_text_is_a_setting(monkeypatch, value, expected):
+    from orchestration import paths
+
+    if value is None:
+        monkeypatch.delenv("DRI_PATENTS_COMPRESS_TEXT", raising=False)
+    else:
+        monkeypatch.setenv("DRI_PATENTS_COMPRESS_TEXT", value)
+    assert paths.patents_compress_text() is expected
+
+
+def test_a_bad_compression_setting_is_refused_by_name(monkeypatch):
+    from orchestration import paths
+
+    monkeypatch.setenv("DRI_PATENTS_COMPRESS_TEXT", "maybe")
+    with pytest.raises(ValueError, match="DRI_PATENTS_COMPRESS_TEXT='maybe'"):
+        paths.patents_compress_text()
