@@ -53,6 +53,7 @@ class _Design:
     entity_codes: np.ndarray
     n_entities: int
     time_dummies: np.ndarray | None
+    keys: pd.DataFrame  # entity and time of the complete rows, in the order of y
 
 
 def _design(
@@ -83,6 +84,7 @@ def _design(
         entity_codes=ent,
         n_entities=len(ent_levels),
         time_dummies=dummies,
+        keys=data[[entity, time]].reset_index(drop=True),
     )
 
 
@@ -102,6 +104,25 @@ def _within_resid(d: _Design) -> np.ndarray:
     y_w = _absorb(d.y[:, None], d.entity_codes, d.n_entities, d.time_dummies, True)[:, 0]
     x_w = _absorb(d.x, d.entity_codes, d.n_entities, d.time_dummies, True)
     return _ols_resid(y_w, x_w)
+
+
+def fe_residuals(
+    df: pd.DataFrame,
+    dependent: str,
+    regressors: list[str],
+    entity: str,
+    time: str,
+    entity_effects: bool = True,
+    time_effects: bool = False,
+    name: str = "residuals",
+) -> pd.DataFrame:
+    """Frame (entity, time, `name`) of the model's residuals on the complete rows: the
+    fixed-effects (LSDV) residuals, which equal those of the within-transformed regression
+    (Frisch-Waugh-Lovell), or the pooled ones without entity effects. Paper 000 (Tables
+    4-5) tests these for a unit root before the Kao test."""
+    d = _design(df, dependent, list(regressors), entity, time, time_effects)
+    e = _within_resid(d) if entity_effects else _pooled_resid(d)
+    return d.keys.assign(**{name: e})
 
 
 @dataclass(frozen=True)

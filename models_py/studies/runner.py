@@ -26,9 +26,13 @@ from models_py.mediation import bias_corrected_interval, mediate, percentile_int
 from models_py.panel import PanelResult, fit_panel_ols
 from models_py.pca import PCAResult, principal_components
 from models_py.random_effects import fit_random_effects
-from models_py.specification import f_test_effects, hausman, heteroskedasticity_tests
+from models_py.specification import (
+    f_test_effects,
+    fe_residuals,
+    hausman,
+    heteroskedasticity_tests,
+)
 from models_py.stat_tests import StatTest
-from models_py.studies.residuals import fe_residuals
 from models_py.studies.spec import ModelSpec, StudySpec, TableSpec, validate_columns
 from models_py.tables import regression_table, star_note
 from models_py.threshold import fit_threshold, lr_critical_value
