@@ -319,7 +319,7 @@ def _write_export(con, schema: str, name: str, fmt: str, path: Path) -> int:
                 frame[column] = frame[column].dt.tz_localize(None)
         frame.to_excel(path, index=False, sheet_name=name[:31], engine="openpyxl")
         return len(frame)
-    from models_py.stata import write_dta
+    from models_py.output.stata import write_dta
 
     label = f"{schema}.{name} (DRI Warehouse)"
     if _warehouse_is_synthetic(con):
@@ -340,7 +340,7 @@ def _warehouse_is_synthetic(con) -> bool:
 def _column_labels(schema: str, name: str) -> dict[str, str]:
     """Column descriptions: the dbt YAML of a model or seed, or the estimates schema."""
     if schema == "estimates":
-        from models_py.estimates_tables import COLUMNS
+        from models_py.output.estimates_tables import COLUMNS
 
         return {c: text for c, (_, text) in COLUMNS.get(name, {}).items()}
     return _dbt_descriptions().get(name, {})

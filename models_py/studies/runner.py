@@ -5,7 +5,7 @@ Each table is computed from the panel alone (no table reads another's result), s
 Dagster assets can run one table per asset; every random draw has a fixed seed from the
 specification, so a rerun gives the same numbers. The estimators are `models_py`'s; this
 module only selects rows and columns, calls them and lays the results out:
-regressions with `models_py.tables.regression_table` (esttab layout, plus a
+regressions with `models_py.output.tables.regression_table` (esttab layout, plus a
 "Dependent variable" row), statistics as tidy frames.
 """
 
@@ -23,6 +23,7 @@ from models_py.cointegration import kao_test
 from models_py.descriptive import correlation, describe
 from models_py.heterogeneity import by_group, interaction_model
 from models_py.mediation import bias_corrected_interval, mediate, percentile_interval
+from models_py.output.tables import regression_table, star_note
 from models_py.panel import PanelResult, fit_panel_ols
 from models_py.pca import PCAResult, principal_components
 from models_py.random_effects import fit_random_effects
@@ -34,7 +35,6 @@ from models_py.specification import (
 )
 from models_py.stat_tests import StatTest
 from models_py.studies.spec import ModelSpec, StudySpec, TableSpec, validate_columns
-from models_py.tables import regression_table, star_note
 from models_py.threshold import fit_threshold, lr_critical_value
 from models_py.unit_root import fisher_adf
 

@@ -2,13 +2,13 @@
 
 Each study table replaces its own rows (study, table_name) in ``estimates.models``,
 ``estimates.coefficients`` and ``estimates.tests``; the column layout is declared in
-`models_py.estimates_tables` (also the source of the analyst docs and Stata labels).
+`models_py.output.estimates_tables` (also the source of the analyst docs and Stata labels).
 The study assets themselves are made in `orchestration.assets.studies`.
 """
 
 
 
-from models_py import estimates_tables
+from models_py.output import estimates_tables
 from models_py.studies.runner import StudyTable
 
 

@@ -4,7 +4,7 @@ Whether a study's inputs are synthetic is decided from the landing files that fe
 marts (found on the dbt graph) and, for long yearbook exports, from the files that carry
 the indicators the study reads; so the study on the real provincial tables is not
 labelled synthetic because the city demo data are. The outputs themselves are rendered by
-`models_py.study_outputs`.
+`models_py.output.study_outputs`.
 """
 
 

@@ -30,6 +30,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
+from models_py.output.study_outputs import write_study_report, write_table_outputs
 from models_py.studies.runner import run_table
 from models_py.studies.spec import (
     SpecError,
@@ -40,7 +41,6 @@ from models_py.studies.spec import (
     table_names,
     validate_columns,
 )
-from models_py.study_outputs import write_study_report, write_table_outputs
 from orchestration import paths
 from orchestration.assets.estimation import store_estimates
 from orchestration.assets.raw import DUCKDB_POOL

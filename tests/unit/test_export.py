@@ -7,8 +7,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from models_py import estimates_tables
-from models_py.stata import stata_names, write_dta
+from models_py.output import estimates_tables
+from models_py.output.stata import stata_names, write_dta
 from tests.conftest import run_dri
 
 

@@ -1,4 +1,4 @@
-"""Tests of models_py.tables (esttab-style table, Markdown) and models_py.figures."""
+"""Tests of models_py.output.tables (esttab-style table, Markdown) and models_py.output.figures."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models_py.figures import coefficient_plot
+from models_py.output.figures import coefficient_plot
+from models_py.output.tables import regression_table, star_note, to_markdown
 from models_py.panel import PanelResult, fit_panel_ols
-from models_py.tables import regression_table, star_note, to_markdown
 
 GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 

@@ -10,20 +10,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models_py import estimates_tables
-from models_py.panel import fit_panel_ols
-from models_py.report_html import ReportFigure, ReportTable, render_report
-from models_py.studies.runner import StudyTable
-from models_py.studies.spec import discover_specs, load_spec, table_names
-from models_py.study_outputs import (
+from models_py.output import estimates_tables
+from models_py.output.report_html import ReportFigure, ReportTable, render_report
+from models_py.output.study_outputs import (
     SYNTHETIC_NOTE,
     read_sidecar,
     write_study_report,
     write_table_outputs,
 )
-from models_py.tables import regression_table
-from models_py.tables_excel import SheetTable, sheet_name, write_workbook
-from models_py.tables_latex import latex_escape, to_latex
+from models_py.output.tables import regression_table
+from models_py.output.tables_excel import SheetTable, sheet_name, write_workbook
+from models_py.output.tables_latex import latex_escape, to_latex
+from models_py.panel import fit_panel_ols
+from models_py.studies.runner import StudyTable
+from models_py.studies.spec import discover_specs, load_spec, table_names
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -156,7 +156,7 @@ def test_workbook_has_one_sheet_per_table(tmp_path, results) -> None:
 
 
 def _report(tmp_path, results, synthetic: bool) -> str:
-    from models_py.figures import coefficient_plot
+    from models_py.output.figures import coefficient_plot
 
     png = coefficient_plot(results, "x_core", tmp_path / "coef.png", "t", "")
     landing = pd.DataFrame({"source_file": ["a.csv"], "kind": ["patents"],

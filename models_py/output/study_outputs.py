@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models_py import figures
-from models_py.report_html import ReportFigure, ReportTable, render_report
-from models_py.table_cells import display_cells, has_row_labels
-from models_py.tables import to_markdown
-from models_py.tables_excel import SheetTable, write_workbook
-from models_py.tables_latex import to_latex
+from models_py.output import figures
+from models_py.output.report_html import ReportFigure, ReportTable, render_report
+from models_py.output.table_cells import display_cells, has_row_labels
+from models_py.output.tables import to_markdown
+from models_py.output.tables_excel import SheetTable, write_workbook
+from models_py.output.tables_latex import to_latex
 
 SYNTHETIC_NOTE = "SYNTHETIC DEMO DATA — simulated with known true effects, not real statistics."
 # Table types whose models are columns of one specification, so a plot of the core

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models_py.table_cells import has_row_labels
+from models_py.output.table_cells import has_row_labels
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

@@ -27,7 +27,7 @@ import re
 
 import pandas as pd
 
-from models_py.table_cells import display_cells, has_row_labels, regression_blocks
+from models_py.output.table_cells import display_cells, has_row_labels, regression_blocks
 
 # Order matters: the backslash first, or the escapes of the others would be escaped again.
 _SPECIALS = [
@@ -119,7 +119,7 @@ def to_latex(
 ) -> str:
     """A booktabs table (toprule / midrule / bottomrule) with the notes under the last rule.
 
-    `regression=True` reads `table` in the layout of `models_py.tables.regression_table`
+    `regression=True` reads `table` in the layout of `models_py.output.tables.regression_table`
     (coefficient, then its standard error or t in parentheses on a row labelled "", then
     N, R², fixed-effect Yes/No rows): stars are set as superscripts and a midrule
     separates the statistics. Every label, cell, title and note is escaped.

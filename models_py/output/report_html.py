@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models_py.table_cells import display_cells, has_row_labels, regression_blocks
+from models_py.output.table_cells import display_cells, has_row_labels, regression_blocks
 
 SYNTHETIC_BANNER = ("SYNTHETIC DATA — these results are computed from simulated demo inputs "
                     "with known true effects, not from real statistics.")
