@@ -18,7 +18,7 @@ DuckDB memory_limit and threads (printed):
                  separately (a `dbt run` that selects nothing).
   floor          the least any pipeline must do, timed on raw.patents (see `_floor`)
 Peak memory is the high-water mark (VmHWM) of each step's process, polled from /proc.
-Without --parts, the extract is written first (orchestration/ingest/demo_patents_scale.py)
+Without --parts, the extract is written first (orchestration/demo/patents_scale.py)
 into <scratch>/parts_<N>.
 """
 
@@ -280,7 +280,7 @@ def main() -> None:
     scratch = args.scratch
     scratch.mkdir(parents=True, exist_ok=True)
     if args.parts is None:
-        from orchestration.ingest.demo_patents_scale import write_scale_patents
+        from orchestration.demo.patents_scale import write_scale_patents
 
         args.parts = scratch / f"parts_{args.patents}"
         if not any(args.parts.glob("*.parquet")):

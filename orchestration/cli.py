@@ -56,7 +56,7 @@ def demo_data(
     """Write SYNTHETIC demo yearbooks and a patent extract into the landing zone, with the
     bundled REAL provincial science-and-technology tables. With --scale 20 or more the
     patent extract is written as Parquet parts (1,000,000 patents each) instead of one CSV."""
-    from orchestration.ingest import demo_data as demo
+    from orchestration.demo import city as demo
     from orchestration.ingest.landing import discover
 
     landing = paths.landing_dir()
@@ -67,12 +67,13 @@ def demo_data(
 
 
 def _write_demo(demo, landing: Path, seed: int, cities: int, scale: float) -> None:
-    from orchestration.ingest import demo_patents_scale as national
+    from orchestration.demo import patents_scale as national
+    from orchestration.demo import write_demo_data
 
     console.print(f"[bold]Writing synthetic demo data[/] (seed {seed}, {cities} cities, "
                   f"scale {scale}) to {landing}")
     large = scale >= national.SCALE_THRESHOLD
-    files = demo.write_demo_data(
+    files = write_demo_data(
         landing, paths.demo_truth_path(), seed=seed, n_cities=cities,
         scale=1.0 if large else scale, progress=lambda msg: console.print(f"  {msg}"),
     )
@@ -108,7 +109,7 @@ def build(
     """Materialize everything in-process: landing -> raw -> dbt -> estimates -> reports,
     then publish warehouse/dri.duckdb atomically if every step and blocking check passed."""
     started = time.monotonic()
-    from orchestration.ingest import demo_data as demo
+    from orchestration.demo import city as demo
     from orchestration.ingest.landing import discover
 
     landing = paths.landing_dir()

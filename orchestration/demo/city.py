@@ -39,7 +39,6 @@ codes are in subclasses the table does not list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -364,7 +363,7 @@ def write_sidecar(path: Path, description: str, seed: int) -> Path:
     sidecar = path.with_name(path.name + ".meta.yml")
     sidecar.write_text(yaml.safe_dump({
         "synthetic": True,
-        "producer": "DRI Warehouse demo-data generator (orchestration/ingest/demo_data.py)",
+        "producer": "DRI Warehouse demo-data generator (orchestration/demo/city.py)",
         "description": description,
         "seed": seed,
         "true_effects": TRUE_EFFECTS,
@@ -415,48 +414,3 @@ def write_yearbook_workbook(yearbook: pd.DataFrame, year: int, path: Path, seed:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
-
-
-@dataclass(frozen=True)
-class DemoFiles:
-    yearbooks: list[Path]
-    patents: Path
-    truth: Path
-    n_patents: int
-    n_city_years: int
-    province_long: Path | None = None  # synthetic provincial long export (demo_province.py)
-
-
-def write_demo_data(
-    landing_dir: Path,
-    truth_path: Path,
-    seed: int = DEFAULT_SEED,
-    n_cities: int = DEFAULT_CITIES,
-    scale: float = 1.0,
-    progress: Callable[[str], None] | None = None,
-) -> DemoFiles:
-    """Simulate and write the landing files; the truth goes to `truth_path` (CSV), outside
-    the landing zone, so tests and users can compare estimates with the true values."""
-    demo = simulate(seed=seed, n_cities=n_cities, scale=scale)
-    say = progress or (lambda _msg: None)
-    yearbooks = []
-    for year in YEARS:
-        path = landing_dir / "city_yearbook" / f"ccsy_{year}.xlsx"
-        yearbooks.append(write_yearbook_workbook(demo.yearbook, year, path, seed))
-        write_sidecar(path, f"Synthetic city yearbook tables for {year}", seed)
-        say(f"wrote {path.name}")
-    patents_path = landing_dir / "patents" / "patents_demo.csv"
-    patents_path.parent.mkdir(parents=True, exist_ok=True)
-    demo.patents.to_csv(patents_path, index=False, encoding="utf-8-sig")
-    write_sidecar(patents_path, "Synthetic patent extract, one row per patent", seed)
-    say(f"wrote {patents_path.name} ({len(demo.patents):,} patents)")
-    truth_path.parent.mkdir(parents=True, exist_ok=True)
-    demo.truth.to_csv(truth_path, index=False)
-    # The provincial world of papers 000 and 004: its own DGP, module and truth file.
-    from orchestration.ingest.demo_province import write_province_demo
-
-    province_long = write_province_demo(
-        landing_dir, truth_path.with_name("demo_truth_province.yml"), seed=seed)
-    say(f"wrote {province_long.name} (synthetic provinces)")
-    return DemoFiles(yearbooks, patents_path, truth_path, len(demo.patents), len(demo.truth),
-                     province_long)

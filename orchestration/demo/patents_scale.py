@@ -66,7 +66,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.ingest.demo_data import DEFAULT_SEED, seeds_dir
+from orchestration.demo.city import DEFAULT_SEED, seeds_dir
 
 # `dri demo-data --scale X` with X >= SCALE_THRESHOLD writes this extract with
 # round(X * PATENTS_PER_SCALE) patents (X = 200 -> 50 million).
@@ -548,7 +548,7 @@ def write_sidecar(path: Path, world: ScaleWorld, part_rows: int, abstracts: bool
     sidecar.write_text(yaml.safe_dump({
         "synthetic": True,
         "producer": "DRI Warehouse national-scale patent generator "
-                    "(orchestration/ingest/demo_patents_scale.py)",
+                    "(orchestration/demo/patents_scale.py)",
         "description": "Synthetic national-size patent extract (one part), one row per "
                        "patent; real city names, codes and IPC entries, invented patents. "
                        "DGP in the module docstring; it does not carry the small demo's "

@@ -182,7 +182,7 @@ class ProvinceDemo:
 
 def load_provinces(seeds: Path | None = None) -> pd.DataFrame:
     """The 31 province-level units with their East/Central/West group (ref_provinces)."""
-    from orchestration.ingest.demo_data import seeds_dir
+    from orchestration.demo.city import seeds_dir
 
     seeds = seeds or seeds_dir()
     provinces = pd.read_csv(seeds / "ref_provinces.csv", dtype={"province_code": str})
@@ -435,7 +435,7 @@ def _truth(seed: int, panel: pd.DataFrame, prov: pd.DataFrame, b_i: np.ndarray,
     share_high = panel.groupby("region3")["above_threshold"].mean()
     return {
         "synthetic": True,
-        "generator": "orchestration/ingest/demo_province.py",
+        "generator": "orchestration/demo/province.py",
         "seed": seed,
         "years": [int(time.min()), int(time.max())],
         "n_provinces": int(len(prov)),
@@ -494,7 +494,7 @@ def write_province_demo(landing_dir: Path, truth_path: Path,
     landing/yearbook_long/demo_province/ and the truth as YAML to `truth_path`."""
     import yaml
 
-    from orchestration.ingest.demo_data import write_sidecar
+    from orchestration.demo.city import write_sidecar
 
     demo = simulate_province(seed=seed)
     path = landing_dir / LANDING_SUBDIR / FILE_NAME
@@ -502,11 +502,11 @@ def write_province_demo(landing_dir: Path, truth_path: Path,
     demo.long.to_csv(path, index=False, encoding="utf-8-sig")
     sidecar = write_sidecar(
         path, "Synthetic provincial panel (31 provinces x 2011-2023) for the studies of "
-        "papers 000 and 004; DGP in orchestration/ingest/demo_province.py", seed)
+        "papers 000 and 004; DGP in orchestration/demo/province.py", seed)
     # write_sidecar records the city world's effects; this file's are the provincial ones
     meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
     meta["producer"] = ("DRI Warehouse demo-data generator "
-                        "(orchestration/ingest/demo_province.py)")
+                        "(orchestration/demo/province.py)")
     meta["true_effects"] = {k: float(v) for k, v in TRUE_EFFECTS.items()}
     meta["truth_file"] = truth_path.name
     sidecar.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),

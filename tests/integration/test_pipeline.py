@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.ingest.demo_data import DEFAULT_CITIES, TRUE_TOTAL_EFFECT, YEARS
+from orchestration.demo.city import DEFAULT_CITIES, TRUE_TOTAL_EFFECT, YEARS
 from tests.conftest import ROOT, Warehouse, run_dri
 
 pytestmark = pytest.mark.integration

@@ -1,6 +1,6 @@
 """The shipped studies on the built demo warehouse: their estimates, read back from the
 `estimates` schema, recover the true effects of the synthetic provincial world
-(orchestration/ingest/demo_province.py; truth in warehouse/demo_truth_province.yml).
+(orchestration/demo/province.py; truth in warehouse/demo_truth_province.yml).
 
 The tolerances are stated per check: 3 standard errors for slopes, 1 point of the
 urbanization rate for the threshold (the grid is the observed values of the variable).

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from linearmodels import PanelOLS
 
-from orchestration.ingest import demo_data
+from orchestration.demo import city as demo_data
+from orchestration.demo import write_demo_data
 from tests.conftest import SHARED
 
 CNIPA = (
@@ -114,7 +115,7 @@ def test_bad_arguments_are_refused() -> None:
 
 
 def test_written_files_have_synthetic_sidecars(tmp_path) -> None:
-    files = demo_data.write_demo_data(tmp_path / "landing", tmp_path / "truth.csv", n_cities=5)
+    files = write_demo_data(tmp_path / "landing", tmp_path / "truth.csv", n_cities=5)
     assert len(files.yearbooks) == len(demo_data.YEARS)
     for path in [*files.yearbooks, files.patents]:
         sidecar = path.with_name(path.name + ".meta.yml").read_text(encoding="utf-8")

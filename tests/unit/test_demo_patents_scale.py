@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.ingest import demo_patents_scale as scale
-from orchestration.ingest.demo_data import seeds_dir
+from orchestration.demo import patents_scale as scale
+from orchestration.demo.city import seeds_dir
 from orchestration.ingest.patents import map_columns
 
 N = 30_000

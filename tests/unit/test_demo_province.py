@@ -1,4 +1,4 @@
-"""The synthetic provincial world (orchestration/ingest/demo_province.py): its files read
+"""The synthetic provincial world (orchestration/demo/province.py): its files read
 like real long exports, it writes no indicator the real bundled tables carry, and the
 estimators of models_py recover its true effects at the default seed.
 
@@ -17,7 +17,7 @@ from models_py.panel import fit_panel_ols
 from models_py.specification import heteroskedasticity_tests
 from models_py.threshold import fit_threshold
 from models_py.unit_root import fisher_adf
-from orchestration.ingest import demo_province as dp
+from orchestration.demo import province as dp
 from orchestration.ingest.bundled import BUNDLED_LONG
 from orchestration.ingest.landing import discover
 from orchestration.ingest.long_export import read_long_export
@@ -58,7 +58,7 @@ def test_written_files_read_as_a_long_export_with_sidecar_and_truth(tmp_path):
     nulls = per_code.apply(lambda v: v.isna().sum())
     assert set(nulls[nulls > 0].index) == set(dp.MISSING_CODES)
     meta = yaml.safe_load(path.with_name(path.name + ".meta.yml").read_text(encoding="utf-8"))
-    assert meta["synthetic"] is True and "demo_province" in meta["producer"]
+    assert meta["synthetic"] is True and "orchestration/demo/province.py" in meta["producer"]
     assert meta["true_effects"]["p004_threshold_gamma"] == dp.GAMMA
     truth = yaml.safe_load((tmp_path / "truth.yml").read_text(encoding="utf-8"))
     assert truth["synthetic"] is True and truth["parameters"] == meta["true_effects"]

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from orchestration.ingest import demo_data, indicators, schema
+from orchestration.demo import city as demo_data
+from orchestration.ingest import indicators, schema
 from orchestration.ingest.indicators import (
     ADDED_COLUMNS,
     load_aliases,

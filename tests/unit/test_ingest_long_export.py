@@ -19,7 +19,8 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
-from orchestration.ingest import demo_province, schema
+from orchestration.demo import province as demo_province
+from orchestration.ingest import schema
 from orchestration.ingest.indicators import load_catalogue, normalize_indicators
 from orchestration.ingest.landing import IngestError, LandingFile, sha256_of
 from orchestration.ingest.long_export import (

@@ -17,7 +17,8 @@ from linearmodels import PanelOLS
 
 from models_py.studies.runner import StudyTable, prepare_panel, run_table
 from models_py.studies.spec import SPEC_DIR, load_spec, required_columns, table_names
-from orchestration.ingest import demo_data, demo_province
+from orchestration.demo import city as demo_data
+from orchestration.demo import province as demo_province
 
 N_CITIES = 80
 # Hu Huanyong line end points (Heihe, Tengchong), lon/lat
