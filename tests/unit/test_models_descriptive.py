@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from models_py.datasets import load_grunfeld
 from models_py.descriptive import STAT_ORDER, correlation, describe
-
-GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 
 
 @pytest.fixture(scope="module")
 def grunfeld() -> pd.DataFrame:
-    if not GRUNFELD.exists():
-        pytest.skip(f"reference data not found: {GRUNFELD}")
-    return pd.read_csv(GRUNFELD)
+    return load_grunfeld()
 
 
 def test_moments_match_scipy_population_definitions(grunfeld: pd.DataFrame) -> None:

@@ -3,24 +3,20 @@ implementation (statsmodels OLS with dummies) and the covariance formula rebuilt
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
+from models_py.datasets import load_grunfeld
 from models_py.panel import PanelResult, fit_panel_ols
 
-GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 X = ["value", "capital"]
 
 
 @pytest.fixture(scope="module")
 def grunfeld() -> pd.DataFrame:
-    if not GRUNFELD.exists():
-        pytest.skip(f"reference data not found: {GRUNFELD}")
-    return pd.read_csv(GRUNFELD)
+    return load_grunfeld()
 
 
 def simulate_panel(

@@ -3,24 +3,20 @@ Swamy-Arora GLS rebuilt from its formula with numpy."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from models_py.datasets import load_grunfeld
 from models_py.random_effects import fit_random_effects
 
-GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 X = ["value", "capital"]
 
 
 @pytest.fixture(scope="module")
 def grunfeld() -> pd.DataFrame:
-    if not GRUNFELD.exists():
-        pytest.skip(f"reference data not found: {GRUNFELD}")
-    return pd.read_csv(GRUNFELD)
+    return load_grunfeld()
 
 
 def swamy_arora_by_hand(df: pd.DataFrame, y: str, xs: list[str], ent: str) -> dict:

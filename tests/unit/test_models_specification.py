@@ -4,13 +4,12 @@ simulations of size and power."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from linearmodels import PanelOLS
 
+from models_py.datasets import load_grunfeld
 from models_py.panel import fit_panel_ols
 from models_py.specification import (
     breusch_pagan_lm,
@@ -20,15 +19,12 @@ from models_py.specification import (
     modified_wald,
 )
 
-GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 X = ["value", "capital"]
 
 
 @pytest.fixture(scope="module")
 def grunfeld() -> pd.DataFrame:
-    if not GRUNFELD.exists():
-        pytest.skip(f"reference data not found: {GRUNFELD}")
-    return pd.read_csv(GRUNFELD)
+    return load_grunfeld()
 
 
 def panel(seed: int, n: int = 40, t: int = 6, sigma_u: float = 0.0,

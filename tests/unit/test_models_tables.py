@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from models_py.datasets import load_grunfeld
 from models_py.output.figures import coefficient_plot
 from models_py.output.tables import regression_table, star_note, to_markdown
 from models_py.panel import PanelResult, fit_panel_ols
-
-GRUNFELD = Path("/work/shared/reference/grunfeld/Grunfeld_plm.csv")
 
 
 def make_result(
@@ -127,9 +126,7 @@ def test_star_note() -> None:
 
 
 def test_table_from_real_fit_agrees_with_result() -> None:
-    if not GRUNFELD.exists():
-        pytest.skip(f"reference data not found: {GRUNFELD}")
-    df = pd.read_csv(GRUNFELD)
+    df = load_grunfeld()
     res = fit_panel_ols(df, "inv", ["value", "capital"], "firm", "year", name="two-way")
     table = regression_table([res], labels={"value": "Market value"})
     col = table["(1) two-way"]

@@ -4,23 +4,19 @@ explicit refits of each bootstrap sample, and recovery of a known threshold."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from models_py.datasets import load_hansen1999
 from models_py.threshold import fit_threshold, hansen_grid, lr_critical_value
 
-HANSEN = Path("/work/shared/reference/hansen1999/hansen1999.csv")
 XS = ["q1", "q2", "q3", "d1", "qd1"]
 
 
 @pytest.fixture(scope="module")
 def hansen() -> pd.DataFrame:
-    if not HANSEN.exists():
-        pytest.skip(f"reference data not found: {HANSEN}")
-    return pd.read_csv(HANSEN)
+    return load_hansen1999()
 
 
 def test_lr_critical_value_matches_hansen_2000_table() -> None:
