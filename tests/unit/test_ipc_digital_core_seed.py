@@ -1,9 +1,10 @@
 """The seed ref_ipc_digital_core.csv against the CNIPA 2023 table itself.
 
-The seed comes from a pdfplumber parse of the official PDF (shared/reference/
-cnipa_digital_core_ipc_2023/). These tests re-read the independent `pdftotext -layout` dump of
-the same PDF with a different method (a line scan: a 6-digit 小类 code opens a sub-class, every
-IPC-like token after it belongs to it) and require the seed to hold exactly those entries, in
+The seed comes from a pdfplumber parse of the official PDF (cnipa_digital_core_ipc_2023/ of the
+reference collection). These tests re-read the independent `pdftotext -layout` dump of the same
+PDF, whose table part ships in tests/data/cnipa_digital_core_ipc_2023/ (SOURCE.md there), with
+a different method (a line scan: a 6-digit 小类 code opens a sub-class, every IPC-like token
+after it belongs to it) and require the seed to hold exactly those entries, in
 the printed order, repeats included.
 """
 
@@ -18,8 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "dbt_project" / "seeds" / "ref_ipc_digital_core.csv"
-REFERENCE = ROOT.parent / "shared" / "reference" / "cnipa_digital_core_ipc_2023"
-DUMP = REFERENCE / "cnipa_2023_digital_core_ipc_pdftotext.txt"
+REFERENCE = ROOT / "tests" / "data" / "cnipa_digital_core_ipc_2023"
+DUMP = REFERENCE / "cnipa_2023_digital_core_ipc_pdftotext_table.txt"
 
 TABLE_HEADING = "五、数字经济核心产业分类与国际专利分类参照关系表"
 MINOR_CODE = re.compile(r"(?<!\d)(0[1-4]\d{4})(?!\d)")
