@@ -32,7 +32,7 @@ def test_balanced_panel_keeps_every_demo_city(built_warehouse: Warehouse) -> Non
 def test_province_panel_matches_the_figures_the_source_states(
     built_warehouse: Warehouse,
 ) -> None:
-    """shared/reference/province_st_yearbook/SOURCE.txt: domestic patents granted in 2020 -
+    """warehouse/bundled/province_st_yearbook/SOURCE.md: domestic patents granted in 2020 -
     全国 3,520,901 (invention 440,691), Guangdong 709,725, Beijing 162,824 (official S&T
     yearbook / CNIPA figures)."""
     panel = query(built_warehouse, "SELECT province_name, patents_granted, patents_granted_imputed "

@@ -33,7 +33,8 @@ from orchestration.ingest.long_export import (
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "warehouse" / "bundled" / "province_st_yearbook"
 LONG_FILES = sorted((BUNDLE / "long").rglob("*.csv"))
-SHARED_TECHME = ROOT.parent / "shared" / "reference" / "province_st_yearbook" / "techme"
+# sha256 of the reference collection's province_st_yearbook files (tests/data/.../SOURCE.md)
+REFERENCE_SHA256 = ROOT / "tests" / "data" / "province_st_yearbook" / "reference_sha256.txt"
 
 
 def landing_file(path: Path, relpath: str | None = None) -> LandingFile:
@@ -311,7 +312,15 @@ def test_bundled_files_have_real_data_sidecars():
     assert (BUNDLE / "SOURCE.md").is_file()
 
 
-@pytest.mark.skipif(not SHARED_TECHME.is_dir(), reason="shared reference collection absent")
 def test_bundled_techme_files_are_byte_copies_of_the_reference():
-    for path in (BUNDLE / "long" / "techme").glob("*.csv"):
-        assert sha256_of(path) == sha256_of(SHARED_TECHME / path.name), path.name
+    reference = dict(
+        reversed(line.split()) for line in REFERENCE_SHA256.read_text("utf-8").splitlines()
+    )
+    copies = {path: f"techme/{path.name}" for path in (BUNDLE / "long" / "techme").glob("*.csv")}
+    assert len(copies) == 10
+    copies[BUNDLE / "originals" / "techme_varsList.csv"] = "techme/varsList.csv"
+    copies[BUNDLE / "originals" / "population_yearend_10k_2000_2017.csv"] = (
+        "nbs_population/population_yearend_10k_2000_2017.csv"
+    )
+    for path, name in copies.items():
+        assert sha256_of(path) == reference[name], path.name
