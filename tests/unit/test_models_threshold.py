@@ -42,6 +42,29 @@ def test_published_thresholds_on_hansen_data(hansen: pd.DataFrame) -> None:
     assert lo <= g1 <= hi
 
 
+def test_triple_threshold_on_hansen_data_keeps_every_regime_above_the_trim(
+        hansen: pd.DataFrame) -> None:
+    # Without a minimum size between thresholds the third threshold was 0.5145, leaving
+    # 68 of 7,910 observations (0.86 %) between it and 0.5362.
+    res = fit_threshold(hansen, "i", "c1", "d1", XS, "id", "year", n_thresholds=3,
+                        n_boot=0)
+    q = hansen["d1"].to_numpy()
+    bounds = [-np.inf, *res.thresholds, np.inf]
+    counts = np.array([np.sum((q >= lo) & (q < hi))
+                       for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)])
+    assert counts.sum() == q.size == 7910
+    assert counts.min() >= np.ceil(0.01 * q.size)  # 80 observations
+    # The single and double steps are Hansen's published ones (4 decimals).
+    assert res.steps[0].thresholds[0] == pytest.approx(0.0157, abs=5e-5)
+    np.testing.assert_allclose(res.steps[1].thresholds, [0.0157, 0.5362], atol=5e-5)
+    # The triple model keeps the refined pair and adds one threshold between them.
+    g1, g3, g2 = res.thresholds
+    assert (g1, g2) == tuple(res.steps[1].thresholds)
+    assert g3 == pytest.approx(0.5103, abs=5e-5)
+    assert res.steps[2].ssr < res.steps[1].ssr
+    assert len(res.params) == len(XS) + 4
+
+
 def within_kept(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """Entity-demeaned columns with the last period of each entity dropped."""
     df = df.sort_values(["id", "year"])
@@ -61,6 +84,15 @@ def simulate(seed: int, n: int = 40, t: int = 7, jump: float = 1.0) -> pd.DataFr
     return pd.DataFrame({"id": np.repeat(np.arange(n), t),
                          "year": np.tile(np.arange(t), n), "y": y.ravel(), "c": c.ravel(),
                          "q": q.ravel(), "x": x.ravel()})
+
+
+def allowed(q: pd.Series, grid: np.ndarray, fixed: list[int], trim: float) -> list[bool]:
+    """Candidates leaving at least ceil(trim N) observations between any two thresholds
+    (the minimum regime size of the search), counted directly on q."""
+    below = np.array([(q < g).sum() for g in grid])
+    need = int(np.ceil(trim * len(q)))
+    return [all(abs(below[i] - below[f]) >= need for f in fixed) and i not in fixed
+            for i in range(len(grid))]
 
 
 def brute_ssr(y: np.ndarray, base: np.ndarray, extra: list[np.ndarray]) -> float:
@@ -86,11 +118,13 @@ def test_ssr_curve_and_thresholds_equal_brute_force() -> None:
     assert res.steps[0].f_stat == pytest.approx(f1, rel=1e-9)
     assert res.ssr_linear == pytest.approx(brute_ssr(y, base, []), rel=1e-9)
     # Second threshold given the first, then the first refined given the second.
+    ok = allowed(df.q, grid, [j1], 0.1)
     ssr2 = np.array([brute_ssr(y, base, [w[f"g{j1}"].to_numpy(), w[f"g{i}"].to_numpy()])
-                     if i != j1 else np.inf for i in range(len(grid))])
+                     if ok[i] else np.inf for i in range(len(grid))])
     j2 = int(np.argmin(ssr2))
+    ok = allowed(df.q, grid, [j2], 0.1)
     ssr1r = np.array([brute_ssr(y, base, [w[f"g{j2}"].to_numpy(), w[f"g{i}"].to_numpy()])
-                      if i != j2 else np.inf for i in range(len(grid))])
+                      if ok[i] else np.inf for i in range(len(grid))])
     j1r = int(np.argmin(ssr1r))
     assert res.thresholds == sorted([grid[j1r], grid[j2]])
     assert res.steps[1].ssr == pytest.approx(ssr1r[j1r], rel=1e-9)
@@ -111,8 +145,9 @@ def test_bootstrap_draws_equal_explicit_refits() -> None:
     rng = np.random.default_rng(seed)
 
     def search(ystar: np.ndarray, fixed: list[int]) -> tuple[int, float]:
+        ok = allowed(df.q, grid, fixed, 0.15)
         curve = [brute_ssr(ystar, base, [gmat[j] for j in fixed] + [gmat[i]])
-                 if i not in fixed else np.inf for i in range(len(grid))]
+                 if ok[i] else np.inf for i in range(len(grid))]
         return int(np.argmin(curve)), float(np.min(curve))
 
     # F1 under the linear null.
@@ -189,11 +224,14 @@ def test_triple_threshold_search_and_bootstrap_equal_brute_force() -> None:
     n_obs, n, t = len(y), 20, 4
 
     def search(ystar: np.ndarray, fixed: list[int]) -> tuple[int, float]:
+        ok = allowed(df.q, grid, fixed, 0.15)
         curve = [brute_ssr(ystar, base, [gmat[j] for j in fixed] + [gmat[i]])
-                 if i not in fixed else np.inf for i in range(len(grid))]
+                 if ok[i] else np.inf for i in range(len(grid))]
         return int(np.argmin(curve)), float(np.min(curve))
 
     pair = [int(np.flatnonzero(grid == g)[0]) for g in res.steps[1].thresholds]
+    # The minimum regime size binds here: it rules out more than the chosen points.
+    assert allowed(df.q, grid, pair, 0.15).count(False) > 2
     j3, s3 = search(y, pair)
     assert res.steps[2].ssr == pytest.approx(s3, rel=1e-9)
     assert res.thresholds == sorted(float(grid[j]) for j in [*pair, j3])
