@@ -3,6 +3,9 @@
 
 A development script, not run by the product: `uv run python scripts/derive_ref_counties.py`
 from the project root rewrites the seed; the rules are documented in _geography_seeds.yml.
+It needs the reference collection checked out next to the repository (../shared/reference),
+as scripts/ alone may; the build and the tests do not (tests/unit/test_county_seed.py checks
+the seed against the cut copies in tests/data/admin_divisions).
 """
 
 import json
