@@ -57,10 +57,11 @@ def main() -> None:
     df = simulate()
     controls = ["w1", "w2", "w3"]
     t0 = time.perf_counter()
-    draws = cluster_bootstrap_ab(df, "y", "x", "m", controls, "id", "t", n_boot=N_BOOT)
+    draws = cluster_bootstrap_ab(df, "y", "x", "m", controls, "id", "t", n_boot=N_BOOT,
+                                 time_effects=True)
     t_vec = time.perf_counter() - t0
     t0 = time.perf_counter()
-    res = mediate(df, "y", "x", "m", controls, "id", "t", n_boot=N_BOOT)
+    res = mediate(df, "y", "x", "m", controls, "id", "t", n_boot=N_BOOT, time_effects=True)
     t_full = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -102,7 +102,7 @@ def mediation(reps: int) -> None:
         y = 0.3 * x + 0.8 * m + al + rng.normal(size=(n, 1)) + rng.normal(size=(n, t))
         df = pd.DataFrame({"id": np.repeat(np.arange(n), t), "t": np.tile(np.arange(t), n),
                            "y": y.ravel(), "m": m.ravel(), "x": x.ravel()})
-        eff = mediate(df, "y", "x", "m", [], "id", "t", n_boot=299, seed=s)
+        eff = mediate(df, "y", "x", "m", [], "id", "t", n_boot=299, seed=s, time_effects=True)
         frame = eff.effects_frame().set_index("method")
         for store, method in ((cover_p, "bootstrap percentile"),
                               (cover_bc, "bootstrap bias-corrected"), (cover_sobel, "sobel")):

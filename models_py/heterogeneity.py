@@ -43,7 +43,7 @@ def by_group(
     entity: str,
     time: str,
     entity_effects: bool = True,
-    time_effects: bool = True,
+    time_effects: bool = False,
     cov: CovType = "clustered_entity",
 ) -> dict[object, PanelResult]:
     """One fit per value of `group` (sorted), named ``"<group>=<value>"``."""
@@ -110,7 +110,7 @@ def interaction_model(
     base: object | None = None,
     interact_controls: bool = False,
     entity_effects: bool = True,
-    time_effects: bool = True,
+    time_effects: bool = False,
     cov: CovType = "clustered_entity",
     name: str | None = None,
 ) -> InteractionResult:

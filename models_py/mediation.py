@@ -2,7 +2,9 @@
 bootstrap of the indirect effect (paper 002 sec. 4.3; paper 004).
 
 Three regressions with the same fixed effects, controls and covariance (all by
-`fit_panel_ols`):
+`fit_panel_ols`, with its defaults: entity fixed effects and errors clustered by entity
+when an entity column is given, no time effects unless ``time_effects=True``; pooled
+OLS with HC1-robust errors and an i.i.d. bootstrap of rows when it is not):
 
     total:   Y = c  X + controls + FE
     a-path:  M = a  X + controls + FE
@@ -38,7 +40,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from models_py.panel import CovType, PanelResult, _demean_by, fit_panel_ols
+from models_py.panel import (
+    CovType,
+    PanelResult,
+    _demean_by,
+    fit_panel_ols,
+    resolve_defaults,
+)
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def cluster_bootstrap_ab(
     entity: str,
     time: str,
     entity_effects: bool = True,
-    time_effects: bool = True,
+    time_effects: bool = False,
     n_boot: int = 1000,
     seed: int = 20240101,
     chunk: int = 500,
@@ -188,6 +196,28 @@ class MediationResult:
     def indirect(self) -> float:
         return self.a * self.b
 
+    def summary(self) -> str:
+        """Which model the three regressions are (effects, covariance, N, groups), the
+        effects table and the three regressions."""
+        t = self.total
+        header = t._header(f"Mediation: {self.treatment} -> {self.mediator} -> {t.dependent}")
+        eff = self.effects_frame()
+        width = max(len(f"{e} ({m})") for e, m in zip(eff["effect"], eff["method"], strict=True))
+        lines = [*header, f"Bootstrap:    {len(self.draws.a) if self.draws else 0} draws"
+                 + (" resampling whole entities" if t.entity else " resampling rows"), "",
+                 f"{'effect':<{width}} {'estimate':>11} {'std.err.':>11} {'p':>7} "
+                 f"{'[' + format(self.level, '.0%') + ' interval]':>24}"]
+        for row in eff.itertuples(index=False):
+            label = f"{row.effect} ({row.method})"
+            lines.append(f"{label:<{width}} {row.estimate:>11.6g} {row.std_error:>11.6g} "
+                         f"{row.p_value:>7.3f} {row.conf_low:>11.6g} {row.conf_high:>12.6g}")
+        for res in (self.total, self.a_path, self.b_path):
+            lines += ["", res.summary()]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
     def coefficients_frame(self) -> pd.DataFrame:
         """The three step regressions stacked, one row per coefficient."""
         return pd.concat(
@@ -241,12 +271,12 @@ def mediate(
     outcome: str,
     treatment: str,
     mediator: str,
-    controls: list[str],
-    entity: str,
-    time: str,
-    entity_effects: bool = True,
-    time_effects: bool = True,
-    cov: CovType = "clustered_entity",
+    controls: list[str] | tuple[str, ...] = (),
+    entity: str | None = None,
+    time: str | None = None,
+    entity_effects: bool | None = None,
+    time_effects: bool = False,
+    cov: CovType | None = None,
     n_boot: int = 1000,
     seed: int = 20240101,
     level: float = 0.95,
@@ -254,11 +284,18 @@ def mediate(
 ) -> MediationResult:
     """Stepwise mediation with Sobel test and cluster bootstrap (``n_boot=0`` skips it).
 
+    The defaults are `fit_panel_ols`'s: with `entity` (and `time`) the three regressions
+    have entity fixed effects and errors clustered by entity, and the bootstrap resamples
+    whole entities; ``time_effects=True`` adds year effects. Without `entity` and `time`
+    they are pooled OLS with HC1-robust errors and the bootstrap resamples rows.
+
     All steps use the rows complete in every variable, so the three regressions share
     one sample.
     """
     controls = list(controls)
-    cols = list(dict.fromkeys([outcome, treatment, mediator, *controls, entity, time]))
+    entity_effects, cov = resolve_defaults(entity, time, entity_effects, time_effects, cov)
+    keys = [c for c in (entity, time) if c is not None]
+    cols = list(dict.fromkeys([outcome, treatment, mediator, *controls, *keys]))
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(f"columns not in the data: {missing}")
@@ -277,8 +314,19 @@ def mediate(
     sobel_p = float(2 * stats.norm.sf(abs(sobel_z)))
     draws = None
     if n_boot > 0:
+        boot_data, boot_entity, boot_time = data, entity, time
+        if entity is None or time is None:
+            # No panel key: every row is its own cluster (the i.i.d. bootstrap), and a
+            # constant period stands in for the missing time column (no time effects).
+            boot_data = data.copy()
+            if entity is None:
+                boot_entity = "__row__"
+                boot_data[boot_entity] = np.arange(len(data))
+            if time is None:
+                boot_time = "__period__"
+                boot_data[boot_time] = 0
         draws = cluster_bootstrap_ab(
-            data, outcome, treatment, mediator, controls, entity, time,
+            boot_data, outcome, treatment, mediator, controls, boot_entity, boot_time,
             entity_effects, time_effects, n_boot, seed,
         )
     return MediationResult(

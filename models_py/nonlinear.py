@@ -100,7 +100,7 @@ def fit_quadratic(
     entity: str,
     time: str,
     entity_effects: bool = True,
-    time_effects: bool = True,
+    time_effects: bool = False,
     cov: CovType = "clustered_entity",
     x_range: tuple[float, float] | None = None,
     name: str | None = None,

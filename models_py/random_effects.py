@@ -23,9 +23,11 @@ within corr((x - xbar_i) b, y - ybar_i)², between corr(xbar_i b, ybar_i)²,
 overall corr(x b, y)². ``r2_gls`` is the R² of the quasi-demeaned regression, the
 one plm and linearmodels print.
 
-Covariance: ``"unadjusted"`` (default; the GLS covariance s2_e (X*'X*)^-1 of Stata
-and plm) or ``"clustered_entity"`` (the cluster sandwich on the quasi-demeaned
-data, scaled by G / (G - 1) as Stata's ``xtreg, re vce(cluster id)`` does).
+Covariance: ``"clustered_entity"`` (the default, as for every estimator of the
+library: the cluster sandwich on the quasi-demeaned data, scaled by G / (G - 1) as
+Stata's ``xtreg, re vce(cluster id)`` does) or ``"unadjusted"`` (the GLS covariance
+s2_e (X*'X*)^-1, Stata's and plm's default; the Hausman test needs it). Time effects
+are off by default (``time_effects=True`` adds year dummies), as in `fit_panel_ols`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import pandas as pd
 from linearmodels import RandomEffects
 from scipy import stats
 
-from models_py.panel import PanelResult
+from models_py.panel import PanelResult, coefficient_lines
 
 RECovType = Literal["unadjusted", "clustered_entity"]
 CONST = "const"
@@ -56,6 +58,29 @@ class RandomEffectsResult(PanelResult):
     sigma2_u: float = float("nan")
     sigma2_e: float = float("nan")
     theta: float = float("nan")
+
+    @property
+    def model_description(self) -> str:
+        years = " with year dummies" if self.time_effects else ""
+        return f"random effects (Swamy-Arora GLS){years}"
+
+    def summary(self) -> str:
+        """The model that was run (effects, covariance, N, groups), the coefficients with
+        z statistics, and what Stata's ``xtreg, re`` prints below them."""
+        lines = self._header(f"Panel regression: {self.name}")
+        terms = list(self.params.index)
+        lines += ["", *coefficient_lines(terms, self.params, self.std_errors, self.tstats,
+                                         self.pvalues, self.conf_low, self.conf_high, "z"), ""]
+        rho = self.sigma2_u / (self.sigma2_u + self.sigma2_e)
+        lines += [
+            f"Wald chi2({len(terms) - 1}) = {self.wald_chi2:.2f}, p = {self.wald_pvalue:.4g} "
+            "(all slopes zero)",
+            f"R²: within = {self.r2_within:.4f}, between = {self.r2_between:.4f}, "
+            f"overall = {self.r2_overall:.4f}",
+            f"sigma_u = {np.sqrt(self.sigma2_u):.4f}, sigma_e = {np.sqrt(self.sigma2_e):.4f}, "
+            f"rho = {rho:.4f} (fraction of variance due to u_i); theta = {self.theta:.4f}",
+        ]
+        return "\n".join(lines)
 
     def stats_frame(self) -> pd.DataFrame:
         """One row per fit statistic, including the variance components."""
@@ -90,10 +115,14 @@ def fit_random_effects(
     entity: str,
     time: str,
     time_effects: bool = False,
-    cov: RECovType = "unadjusted",
+    cov: RECovType = "clustered_entity",
     name: str | None = None,
 ) -> RandomEffectsResult:
     """Swamy-Arora random-effects GLS (see the module docstring).
+
+    Defaults as `fit_panel_ols`: no time effects, errors clustered by entity
+    (``xtreg y x, re vce(cluster id)``); ``cov="unadjusted"`` gives Stata's and plm's
+    default covariance.
 
     ``time_effects=True`` adds year dummies (base = first year) as regressors; they
     are estimated but not reported, as ``xtreg y x i.year, re`` users drop them from
@@ -172,6 +201,8 @@ def fit_random_effects(
         time_effects=time_effects,
         df_resid=None,
         cov=cov_mat,
+        entity=entity,
+        time=time,
         r2_between=_sq_corr(means[:, 1], means[:, 0]),
         r2_gls=float(res.rsquared),
         wald_chi2=wald,

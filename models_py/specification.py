@@ -284,7 +284,8 @@ def hausman_test(
         entity_effects=True, time_effects=time_effects, cov="unadjusted",
     )
     re = fit_random_effects(
-        df, dependent, list(regressors), entity, time, time_effects=time_effects
+        df, dependent, list(regressors), entity, time, time_effects=time_effects,
+        cov="unadjusted",
     )
     return hausman(fe, re)
 

@@ -612,7 +612,8 @@ def _t_hausman(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTabl
     fe = fit_panel_ols(data, m.dependent, m.regressors, spec.entity, spec.time, True,
                        m.time_effects, cov="unadjusted", name="Fixed effects")
     re = fit_random_effects(data, m.dependent, m.regressors, spec.entity, spec.time,
-                            time_effects=m.time_effects, name="Random effects")
+                            time_effects=m.time_effects, cov="unadjusted",
+                            name="Random effects")
     res = hausman(fe, re)
     comp = res.comparison_frame()
     comp["verdict (5%)"] = np.where(comp["p_value"] < 0.05, "significant difference",

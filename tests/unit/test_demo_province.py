@@ -143,9 +143,9 @@ def test_paper000_unit_roots_and_cointegration(demo):
 
 def test_paper004_mediation_and_region_slopes(demo):
     p, truth = demo.panel, demo.truth["paper004"]
-    total = fit_panel_ols(p, Y004, [DEI, *C004], E, T)
-    first = fit_panel_ols(p, "coagglomeration", [DEI, *C004], E, T)
-    direct = fit_panel_ols(p, Y004, [DEI, "coagglomeration", *C004], E, T)
+    total = fit_panel_ols(p, Y004, [DEI, *C004], E, T, time_effects=True)
+    first = fit_panel_ols(p, "coagglomeration", [DEI, *C004], E, T, time_effects=True)
+    direct = fit_panel_ols(p, Y004, [DEI, "coagglomeration", *C004], E, T, time_effects=True)
     assert abs(first.params[DEI] - dp.A_DEI_ON_CA) < 3 * first.std_errors[DEI]
     assert abs(direct.params["coagglomeration"] - dp.B_CA_ON_Y) < (
         3 * direct.std_errors["coagglomeration"])
@@ -156,7 +156,7 @@ def test_paper004_mediation_and_region_slopes(demo):
     indirect = first.params[DEI] * direct.params["coagglomeration"]
     assert abs(indirect - dp.A_DEI_ON_CA * dp.B_CA_ON_Y) < 0.15
     east = p["region3"].eq("east")
-    slope = {name: fit_panel_ols(p[rows], Y004, [DEI, *C004], E, T).params[DEI]
+    slope = {name: fit_panel_ols(p[rows], Y004, [DEI, *C004], E, T, time_effects=True).params[DEI]
              for name, rows in (("east", east), ("central_west", ~east))}
     assert truth["linear_slope_east_pseudo_true"] > truth["linear_slope_central_west_pseudo_true"]
     assert slope["east"] > slope["central_west"]

@@ -27,15 +27,16 @@ def simulate(seed: int = 0, n: int = 45, t: int = 8) -> pd.DataFrame:
 
 def test_by_group_equals_subset_fits() -> None:
     df = simulate()
-    res = by_group(df, "region", "y", ["x", "w"], "id", "year")
+    res = by_group(df, "region", "y", ["x", "w"], "id", "year", time_effects=True)
     assert list(res) == ["Central", "East", "West"]
-    sub = fit_panel_ols(df[df.region == "West"], "y", ["x", "w"], "id", "year")
+    sub = fit_panel_ols(df[df.region == "West"], "y", ["x", "w"], "id", "year", time_effects=True)
     pd.testing.assert_series_equal(res["West"].params, sub.params)
 
 
 def test_interaction_wald_equals_classical_f() -> None:
     df = simulate(1)
-    res = interaction_model(df, "region", "y", "x", ["w"], "id", "year", cov="unadjusted")
+    res = interaction_model(df, "region", "y", "x", ["w"], "id", "year", cov="unadjusted",
+                            time_effects=True)
     full = smf.ols("y ~ x:C(region) + w + C(id) + C(year)", df).fit()
     restricted = smf.ols("y ~ x + w + C(id) + C(year)", df).fit()
     f, p, q = full.compare_f_test(restricted)
@@ -52,11 +53,12 @@ def test_interaction_wald_equals_classical_f() -> None:
 
 
 def test_detects_different_slopes_and_not_equal_ones() -> None:
-    res = interaction_model(simulate(2), "region", "y", "x", ["w"], "id", "year")
+    res = interaction_model(simulate(2), "region", "y", "x", ["w"], "id", "year", time_effects=True)
     assert res.tests[0].p_value < 0.01
     flat = simulate(3)
     flat["y"] = flat.x + 0.3 * flat.w + np.random.default_rng(3).normal(size=len(flat))
-    res0 = interaction_model(flat, "region", "y", "x", ["w"], "id", "year", base="East")
+    res0 = interaction_model(flat, "region", "y", "x", ["w"], "id", "year", base="East",
+                             time_effects=True)
     assert res0.tests[0].p_value > 0.01
     assert "x_x_region_West" in res0.model.params.index
 
@@ -64,7 +66,7 @@ def test_detects_different_slopes_and_not_equal_ones() -> None:
 def test_chow_version_interacts_controls() -> None:
     df = simulate(4)
     res = interaction_model(df, "region", "y", "x", ["w"], "id", "year",
-                            interact_controls=True, cov="unadjusted")
+                            interact_controls=True, cov="unadjusted", time_effects=True)
     full = smf.ols("y ~ x:C(region) + w:C(region) + C(id) + C(year)", df).fit()
     restricted = smf.ols("y ~ x + w + C(id) + C(year)", df).fit()
     f, _, _ = full.compare_f_test(restricted)

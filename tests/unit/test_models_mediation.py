@@ -36,7 +36,7 @@ def simulate(seed: int, n: int = 60, t: int = 8, a: float = 0.5, b: float = 0.8,
 
 
 def test_total_equals_direct_plus_indirect_and_sobel_by_hand() -> None:
-    res = mediate(simulate(1), "y", "x", "m", ["w"], "id", "t", n_boot=0)
+    res = mediate(simulate(1), "y", "x", "m", ["w"], "id", "t", n_boot=0, time_effects=True)
     total = res.total.params["x"]
     direct = res.b_path.params["x"]
     assert total == pytest.approx(direct + res.a * res.b, rel=1e-10)
@@ -84,14 +84,15 @@ def test_interval_formulas() -> None:
 
 
 def test_recovers_the_indirect_effect_and_covers_zero_without_mediation() -> None:
-    res = mediate(simulate(3, n=150, t=8), "y", "x", "m", ["w"], "id", "t", n_boot=400)
+    res = mediate(simulate(3, n=150, t=8), "y", "x", "m", ["w"], "id", "t", n_boot=400,
+                  time_effects=True)
     eff = res.effects_frame().set_index("method")
     for method in ("bootstrap percentile", "bootstrap bias-corrected", "sobel"):
         lo, hi = eff.loc[method, ["conf_low", "conf_high"]]
         assert lo < 0.4 < hi  # true a * b = 0.5 * 0.8
         assert lo > 0
     null = mediate(simulate(4, n=150, t=8, a=0.0), "y", "x", "m", ["w"], "id", "t",
-                   n_boot=400)
+                   n_boot=400, time_effects=True)
     lo, hi = null.effects_frame().set_index("method").loc["bootstrap percentile",
                                                            ["conf_low", "conf_high"]]
     assert lo < 0 < hi
@@ -99,8 +100,8 @@ def test_recovers_the_indirect_effect_and_covers_zero_without_mediation() -> Non
 
 def test_bootstrap_is_seeded_and_frames_are_tidy() -> None:
     df = simulate(5, n=30, t=5)
-    r1 = mediate(df, "y", "x", "m", ["w"], "id", "t", n_boot=50, seed=3)
-    r2 = mediate(df, "y", "x", "m", ["w"], "id", "t", n_boot=50, seed=3)
+    r1 = mediate(df, "y", "x", "m", ["w"], "id", "t", n_boot=50, seed=3, time_effects=True)
+    r2 = mediate(df, "y", "x", "m", ["w"], "id", "t", n_boot=50, seed=3, time_effects=True)
     np.testing.assert_array_equal(r1.draws.indirect, r2.draws.indirect)
     assert len(r1.coefficients_frame()) == 2 + 2 + 3
     assert set(r1.effects_frame()["effect"]) == {"total", "direct", "a", "b", "indirect",

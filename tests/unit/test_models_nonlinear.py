@@ -21,7 +21,7 @@ def simulate(seed: int, b1: float, b2: float, n: int = 60, t: int = 8) -> pd.Dat
 
 
 def test_statistic_by_hand_and_turning_point() -> None:
-    res = fit_quadratic(simulate(1, -2.0, 1.0), "y", "x", [], "id", "t")
+    res = fit_quadratic(simulate(1, -2.0, 1.0), "y", "x", [], "id", "t", time_effects=True)
     b1, b2 = res.model.params["x"], res.model.params["x_sq"]
     v = res.model.cov.to_numpy()
     assert res.shape == "U"
@@ -38,12 +38,12 @@ def test_statistic_by_hand_and_turning_point() -> None:
 
 def test_convex_but_monotone_is_not_a_u_shape() -> None:
     # Slope b1 + 2 b2 x = 0.5 + 0.5 x > 0 on [0, 2]: significant square term, no U.
-    res = fit_quadratic(simulate(2, 0.5, 0.25), "y", "x", [], "id", "t")
+    res = fit_quadratic(simulate(2, 0.5, 0.25), "y", "x", [], "id", "t", time_effects=True)
     assert res.model.pvalues["x_sq"] < 0.05
     assert res.test.p_value > 0.5
 
 
 def test_inverted_u() -> None:
-    res = fit_quadratic(simulate(3, 2.0, -1.0), "y", "x", [], "id", "t")
+    res = fit_quadratic(simulate(3, 2.0, -1.0), "y", "x", [], "id", "t", time_effects=True)
     assert res.shape == "inverted U"
     assert res.test.p_value < 0.01

@@ -181,21 +181,21 @@ def test_matches_lsdv(grunfeld: pd.DataFrame, dataset: str) -> None:
     n, k = len(df), len(xs)
     n_e, n_t = df[ent].nunique(), df[tim].nunique()
 
-    unadj = fit_panel_ols(df, y, xs, ent, tim, cov="unadjusted")
+    unadj = fit_panel_ols(df, y, xs, ent, tim, cov="unadjusted", time_effects=True)
     lsdv = _lsdv(df, y, xs, ent, tim)
     np.testing.assert_allclose(unadj.params[xs], lsdv.params[xs], rtol=1e-8)
     np.testing.assert_allclose(unadj.std_errors[xs], lsdv.bse[xs], rtol=1e-8)
     assert unadj.r2_overall == pytest.approx(lsdv.rsquared, rel=1e-8)
     assert unadj.nobs == n
 
-    robust = fit_panel_ols(df, y, xs, ent, tim, cov="robust")
+    robust = fit_panel_ols(df, y, xs, ent, tim, cov="robust", time_effects=True)
     lsdv_hc1 = _lsdv(df, y, xs, ent, tim, cov_type="HC1")
     np.testing.assert_allclose(robust.std_errors[xs], lsdv_hc1.bse[xs], rtol=1e-8)
 
     # statsmodels counts every dummy in K (areg-style): K_lsdv = k + N_e + T - 1.
     # Stata's xtreg/reghdfe leave out the entity effects nested in the clusters:
     # K = k + T. So the variances differ exactly by (N - K_lsdv) / (N - K).
-    clustered = fit_panel_ols(df, y, xs, ent, tim)
+    clustered = fit_panel_ols(df, y, xs, ent, tim, time_effects=True)
     lsdv_cl = _lsdv(df, y, xs, ent, tim, cov_type="cluster", cov_kwds={"groups": df[ent]})
     ratio = np.sqrt((n - (k + n_e + n_t - 1)) / (n - (k + n_t)))
     np.testing.assert_allclose(clustered.std_errors[xs], lsdv_cl.bse[xs] * ratio, rtol=1e-8)
@@ -204,7 +204,7 @@ def test_matches_lsdv(grunfeld: pd.DataFrame, dataset: str) -> None:
 def test_time_effects_only_equals_ols_with_year_dummies(grunfeld: pd.DataFrame) -> None:
     # No effect is nested in the clusters, so K is the same in both: regress y x i.year,
     # vce(cluster firm).
-    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", entity_effects=False)
+    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", entity_effects=False, time_effects=True)
     ols = smf.ols("inv ~ value + capital + C(year)", data=grunfeld).fit(
         cov_type="cluster", cov_kwds={"groups": grunfeld["firm"]}
     )
@@ -234,7 +234,8 @@ def test_clustered_twoway_matches_cgm_formula(grunfeld: pd.DataFrame) -> None:
     bread = np.linalg.inv(xw.T @ xw)
     m = meat(firm) + meat(year) - meat(firm * 100 + year)
     cov = n / (n - 2 - (10 + 20 - 1)) * bread @ m @ bread
-    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", cov="clustered_twoway")
+    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", cov="clustered_twoway",
+                        time_effects=True)
     np.testing.assert_allclose(res.cov.to_numpy(), cov, rtol=1e-8, atol=1e-8 * np.abs(cov).max())
     assert res.df_resid == 9  # min(G_firm, G_year) - 1
 
@@ -244,7 +245,7 @@ def test_clustered_twoway_matches_cgm_formula(grunfeld: pd.DataFrame) -> None:
 
 def test_recovers_known_coefficients_with_sane_errors() -> None:
     df = simulate_panel(seed=2024, n_entities=200, n_periods=15)
-    res = fit_panel_ols(df, "y", ["x1", "x2"], "city", "year")
+    res = fit_panel_ols(df, "y", ["x1", "x2"], "city", "year", time_effects=True)
     truth = pd.Series({"x1": 1.5, "x2": -0.8})
     assert ((res.params - truth).abs() < 4 * res.std_errors).all()
     # Errors are iid N(0, 1) here, so sd(b | X) = sqrt(diag((X~'X~)^-1)) exactly; the
@@ -268,14 +269,16 @@ def test_clustered_errors_track_sampling_spread_under_serial_correlation() -> No
     # the spread of b across samples; the entity-clustered SE should match it
     # (40 draws: the spread itself is known to about +-11 %).
     samples = [simulate_panel(seed=s, n_entities=80, n_periods=10, rho=0.8) for s in range(40)]
-    draws = [fit_panel_ols(d, "y", ["x1", "x2"], "city", "year") for d in samples]
+    draws = [fit_panel_ols(d, "y", ["x1", "x2"], "city", "year", time_effects=True)
+             for d in samples]
     estimates = np.array([r.params["x1"] for r in draws])
     spread = estimates.std(ddof=1)
     mean_se = np.mean([r.std_errors["x1"] for r in draws])
     assert 0.7 < mean_se / spread < 1.4, (mean_se, spread)
     assert abs(estimates.mean() - 1.5) < 4 * spread / np.sqrt(len(draws))
     unadjusted = [
-        fit_panel_ols(d, "y", ["x1", "x2"], "city", "year", cov="unadjusted").std_errors["x1"]
+        fit_panel_ols(d, "y", ["x1", "x2"], "city", "year", cov="unadjusted",
+                      time_effects=True).std_errors["x1"]
         for d in samples[:10]
     ]
     clustered = [r.std_errors["x1"] for r in draws[:10]]
@@ -290,9 +293,10 @@ def test_rows_with_missing_values_are_dropped(grunfeld: pd.DataFrame) -> None:
     df.loc[[3, 50], "inv"] = np.nan
     df.loc[[77], "capital"] = np.nan
     df["unused"] = np.nan  # a missing value outside the model's columns drops nothing
-    res = fit_panel_ols(df, "inv", X, "firm", "year")
+    res = fit_panel_ols(df, "inv", X, "firm", "year", time_effects=True)
     assert res.nobs == 197
-    ref = fit_panel_ols(grunfeld.drop(index=[3, 50, 77]), "inv", X, "firm", "year")
+    ref = fit_panel_ols(grunfeld.drop(index=[3, 50, 77]), "inv", X, "firm", "year",
+                        time_effects=True)
     np.testing.assert_allclose(res.params, ref.params, rtol=1e-12)
     np.testing.assert_allclose(res.std_errors, ref.std_errors, rtol=1e-12)
     lsdv = _lsdv(df.dropna(subset=["inv", *X]), "inv", X, "firm", "year")
@@ -301,39 +305,39 @@ def test_rows_with_missing_values_are_dropped(grunfeld: pd.DataFrame) -> None:
 
 def test_missing_column_raises(grunfeld: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="columns not in the data.*'nope'"):
-        fit_panel_ols(grunfeld, "inv", ["value", "nope"], "firm", "year")
+        fit_panel_ols(grunfeld, "inv", ["value", "nope"], "firm", "year", time_effects=True)
     with pytest.raises(ValueError, match="columns not in the data"):
-        fit_panel_ols(grunfeld, "inv", X, "firm", "period")
+        fit_panel_ols(grunfeld, "inv", X, "firm", "period", time_effects=True)
 
 
 def test_duplicate_entity_time_raises(grunfeld: pd.DataFrame) -> None:
     df = pd.concat([grunfeld, grunfeld.iloc[[5]]], ignore_index=True)
     with pytest.raises(ValueError, match="does not identify rows"):
-        fit_panel_ols(df, "inv", X, "firm", "year")
+        fit_panel_ols(df, "inv", X, "firm", "year", time_effects=True)
 
 
 def test_bad_options_and_collinear_regressors_raise(grunfeld: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="cov must be one of"):
-        fit_panel_ols(grunfeld, "inv", X, "firm", "year", cov="clustered")  # type: ignore[arg-type]
+        fit_panel_ols(grunfeld, "inv", X, "firm", "year", cov="clustered", time_effects=True)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="at least one"):
-        fit_panel_ols(grunfeld, "inv", [], "firm", "year")
+        fit_panel_ols(grunfeld, "inv", [], "firm", "year", time_effects=True)
     with pytest.raises(ValueError, match="infinite.*'value'"):
-        fit_panel_ols(grunfeld.assign(value=np.inf), "inv", X, "firm", "year")
+        fit_panel_ols(grunfeld.assign(value=np.inf), "inv", X, "firm", "year", time_effects=True)
     df = grunfeld.assign(
         firm_size=grunfeld["firm"] * 2.0,  # constant within firm
         trend=grunfeld["year"] - 1935.0,  # varies only over time
     )
     with pytest.raises(ValueError, match="collinear.*firm_size"):
-        fit_panel_ols(df, "inv", [*X, "firm_size"], "firm", "year")
+        fit_panel_ols(df, "inv", [*X, "firm_size"], "firm", "year", time_effects=True)
     with pytest.raises(ValueError, match="collinear.*trend"):
-        fit_panel_ols(df, "inv", [*X, "trend"], "firm", "year")
+        fit_panel_ols(df, "inv", [*X, "trend"], "firm", "year", time_effects=True)
     # without year effects a trend is identified
     res = fit_panel_ols(df, "inv", [*X, "trend"], "firm", "year", time_effects=False)
     assert np.isfinite(res.std_errors["trend"])
 
 
 def test_frames_are_tidy(grunfeld: pd.DataFrame) -> None:
-    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", name="baseline")
+    res = fit_panel_ols(grunfeld, "inv", X, "firm", "year", name="baseline", time_effects=True)
     assert isinstance(res, PanelResult)
     coefs = res.coefficients_frame()
     assert list(coefs.columns) == [
@@ -368,7 +372,7 @@ def test_frames_are_tidy(grunfeld: pd.DataFrame) -> None:
     expected_adj = 1 - (1 - res.r2_within) * (200 - 29) / (200 - 29 - 2)
     assert values["adj_r2"] == pytest.approx(expected_adj, rel=1e-12)
     assert res.name == "baseline" and res.dependent == "inv"
-    assert fit_panel_ols(grunfeld, "inv", X, "firm", "year").name == "inv"
+    assert fit_panel_ols(grunfeld, "inv", X, "firm", "year", time_effects=True).name == "inv"
 
 
 def test_munnell_two_way_against_linearmodels_and_its_df_difference() -> None:
@@ -384,7 +388,7 @@ def test_munnell_two_way_against_linearmodels_and_its_df_difference() -> None:
     m = munnell.load()
     m["lgsp"] = np.log(m["GSP"])
     xs = ["HWY", "WATER", "UTIL", "PC", "EMP", "UNEMP"]
-    ours = fit_panel_ols(m, "lgsp", xs, "ST_ABB", "YR")
+    ours = fit_panel_ols(m, "lgsp", xs, "ST_ABB", "YR", time_effects=True)
     data = m.set_index(["ST_ABB", "YR"])
     lm = PanelOLS(data["lgsp"], data[xs], entity_effects=True, time_effects=True).fit(
         cov_type="clustered", cluster_entity=True, debiased=True, group_debias=True)

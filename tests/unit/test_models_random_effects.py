@@ -51,7 +51,7 @@ def swamy_arora_by_hand(df: pd.DataFrame, y: str, xs: list[str], ent: str) -> di
 
 
 def test_grunfeld_matches_baltagi_table_2_1(grunfeld: pd.DataFrame) -> None:
-    res = fit_random_effects(grunfeld, "inv", X, "firm", "year")
+    res = fit_random_effects(grunfeld, "inv", X, "firm", "year", cov="unadjusted")
     # Published values (SOURCE.txt: Baltagi 2013 Table 2.1 / plm), quoted to 7-8
     # significant digits, so the tolerance is the rounding of the quote.
     expected = {"const": (-57.834415, 28.898935), "value": (0.1097812, 0.0104927),
@@ -66,7 +66,7 @@ def test_grunfeld_matches_baltagi_table_2_1(grunfeld: pd.DataFrame) -> None:
 
 def test_matches_formula_and_uses_normal_inference(grunfeld: pd.DataFrame) -> None:
     ref = swamy_arora_by_hand(grunfeld, "inv", X, "firm")
-    res = fit_random_effects(grunfeld, "inv", X, "firm", "year")
+    res = fit_random_effects(grunfeld, "inv", X, "firm", "year", cov="unadjusted")
     np.testing.assert_allclose(res.params.to_numpy(), ref["b"], rtol=1e-9)
     np.testing.assert_allclose(res.cov.to_numpy(), ref["v"], rtol=1e-8)
     z = res.params / res.std_errors
@@ -87,7 +87,7 @@ def test_clustered_covariance_is_the_sandwich_times_g_over_g_minus_1(
 
 
 def test_r2_as_stata_defines_them(grunfeld: pd.DataFrame) -> None:
-    res = fit_random_effects(grunfeld, "inv", X, "firm", "year")
+    res = fit_random_effects(grunfeld, "inv", X, "firm", "year", cov="unadjusted")
     xb = grunfeld[X].to_numpy() @ res.params[X].to_numpy()
     df = grunfeld.assign(xb=xb)
     means = df.groupby("firm")[["inv", "xb"]].mean()
@@ -115,7 +115,7 @@ def test_wage_panel_matches_formula() -> None:
 
     df = wage_panel.load()
     xs = ["exper", "expersq", "married", "union", "hours"]
-    res = fit_random_effects(df, "lwage", xs, "nr", "year")
+    res = fit_random_effects(df, "lwage", xs, "nr", "year", cov="unadjusted")
     ref = swamy_arora_by_hand(df, "lwage", xs, "nr")
     np.testing.assert_allclose(res.params.to_numpy(), ref["b"], rtol=1e-8)
     np.testing.assert_allclose(np.sqrt(np.diag(res.cov.to_numpy())),

@@ -173,7 +173,7 @@ def test_hausman_is_undefined_without_a_positive_direction() -> None:
     df = pd.DataFrame({"id": np.repeat(np.arange(n), t), "t": np.tile(np.arange(t), n),
                        "y": y.ravel(), "x": x.ravel()})
     fe = fit_panel_ols(df, "y", ["x"], "id", "t", entity_effects=True, cov="unadjusted")
-    re = fit_random_effects(df, "y", ["x"], "id", "t")
+    re = fit_random_effects(df, "y", ["x"], "id", "t", cov="unadjusted")
     fe_precise = replace(fe, cov=re.cov.loc[["x"], ["x"]] * 0.5)
     res = hausman(fe_precise, re)
     assert np.isnan(res.test.statistic) and np.isnan(res.test.p_value)

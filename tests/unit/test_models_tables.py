@@ -127,7 +127,8 @@ def test_star_note() -> None:
 
 def test_table_from_real_fit_agrees_with_result() -> None:
     df = load_grunfeld()
-    res = fit_panel_ols(df, "inv", ["value", "capital"], "firm", "year", name="two-way")
+    res = fit_panel_ols(df, "inv", ["value", "capital"], "firm", "year", name="two-way",
+                        time_effects=True)
     table = regression_table([res], labels={"value": "Market value"})
     col = table["(1) two-way"]
     coef_cell = col.iloc[0]
