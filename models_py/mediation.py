@@ -207,10 +207,15 @@ class MediationResult:
                  + (" resampling whole entities" if t.entity else " resampling rows"), "",
                  f"{'effect':<{width}} {'estimate':>11} {'std.err.':>11} {'p':>7} "
                  f"{'[' + format(self.level, '.0%') + ' interval]':>24}"]
+        def cell(value: float, spec: str, width_: int) -> str:
+            return f"{value:>{width_}{spec}}" if value == value else " " * width_
+
         for row in eff.itertuples(index=False):
             label = f"{row.effect} ({row.method})"
-            lines.append(f"{label:<{width}} {row.estimate:>11.6g} {row.std_error:>11.6g} "
-                         f"{row.p_value:>7.3f} {row.conf_low:>11.6g} {row.conf_high:>12.6g}")
+            lines.append(f"{label:<{width}} {cell(row.estimate, '.6g', 11)} "
+                         f"{cell(row.std_error, '.6g', 11)} {cell(row.p_value, '.3f', 7)} "
+                         f"{cell(row.conf_low, '.6g', 11)} {cell(row.conf_high, '.6g', 12)}"
+                         .rstrip())
         for res in (self.total, self.a_path, self.b_path):
             lines += ["", res.summary()]
         return "\n".join(lines)
