@@ -1,11 +1,9 @@
 """Raw layer: landing files -> DuckDB schema `raw`, with provenance and quarantine."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-import yaml
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -18,10 +16,8 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
-from orchestration.ingest import ipc, landing, schema, versions
-from orchestration.ingest.normalize import normalize_yearbook_values
+from orchestration.ingest import intake, ipc, landing, schema
 from orchestration.ingest.patent_load import load_patent_files
-from orchestration.ingest.readers import READERS, Reader
 
 DUCKDB_POOL = "dri_duckdb_writer"
 
@@ -29,7 +25,8 @@ LANDING_FILES_DDL = """
 CREATE TABLE IF NOT EXISTS raw.landing_files (
     source_sha256 VARCHAR PRIMARY KEY, source_file VARCHAR, kind VARCHAR, size_bytes BIGINT,
     archived_path VARCHAR, synthetic BOOLEAN, producer VARCHAR, status VARCHAR,
-    rows_loaded BIGINT, rows_quarantined BIGINT, rows_superseded BIGINT, duplicate_copies VARCHAR,
+    rows_loaded BIGINT, rows_quarantined BIGINT, rows_superseded BIGINT, cells_skipped BIGINT,
+    items_read BIGINT, error VARCHAR, duplicate_copies VARCHAR,
     first_seen_at TIMESTAMP, loaded_at TIMESTAMP
 )"""
 
@@ -41,68 +38,37 @@ class RawSource:
     kind: str
     table: str
     columns: list[str]
-    reader: Reader
-    value_key: list[str]  # what a value measures; the newest file wins per key
-    # Meaning added after reading (codes for names); returns (kept rows, quarantined rows).
-    normalize: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame]] | None = None
 
 
-def _normalize_city(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    # Any level: a prefecture table may print province subtotals or municipalities.
-    return normalize_yearbook_values(values, "raw.city_yearbook_values")
-
-
-def _normalize_long(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    # Long exports in the warehouse so far are provincial tables with a national row.
-    return normalize_yearbook_values(values, "raw.yearbook_long_values", ("national", "province"))
-
-
-CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES,
-                          READERS["city_yearbook"], versions.VALUE_KEY, _normalize_city)
-# Two tables of one export often repeat a total under the same code (techme's RDActivity and
-# RDSource both print the R&D total), so a long value is identified within its file; a
-# corrected export replaces its file under the same name. int_province_indicators then picks
-# one value per indicator by the catalogue's source preference.
-YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBOOK_LONG_VALUES,
-                          READERS["yearbook_long"],
-                          [*versions.VALUE_KEY, "indicator_key", "source_file"], _normalize_long)
+CITY_YEARBOOK = RawSource("city_yearbook", "city_yearbook_values", schema.CITY_YEARBOOK_VALUES)
+YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBOOK_LONG_VALUES)
 # Patents are read by DuckDB itself (load_patents), not through pandas frames.
-PATENTS = RawSource("patents", "patents", schema.PATENTS, READERS["patents"],
-                    ["application_number"])
-
-
-def sidecar(file: landing.LandingFile) -> dict:
-    """The `.meta.yml` next to a landing file (producer, citation, synthetic flag), if any."""
-    path = file.path.with_name(file.path.name + landing.SIDECAR_SUFFIX)
-    if not path.exists():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+PATENTS = RawSource("patents", "patents", schema.PATENTS)
+sidecar = landing.sidecar
 
 
 def load_source(con, source: RawSource, log) -> dict:
     """Archive and read every landing file of one kind and replace `raw.<table>`; replace
-    this table's quarantine rows; record every file version in `raw.landing_files`."""
+    this table's quarantine rows; record every file version in `raw.landing_files`.
+
+    A file that cannot be read is moved out of the live landing zone to `landing/failed/`
+    with the reason beside it, so it cannot wedge this or any later build; the others load."""
     found = [f for f in landing.discover(paths.landing_dir()) if f.kind == source.kind]
     if not found:
-        raise landing.IngestError(
-            f"no {source.kind} files in {paths.landing_dir() / source.kind}")
+        # An empty table, not a failure: the last file of a kind may have been set aside.
+        log.warning(f"no {source.kind} files in {paths.landing_dir() / source.kind}")
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    frames, bad, archived = [], [], {}
-    for file in files:
-        archived[file.sha256] = landing.archive(file, paths.archive_dir())
-        values, quarantine = source.reader(file)
-        log.info(f"{file.relpath}: {len(values):,} rows, {len(quarantine):,} quarantined")
-        frames.append(values[source.columns])
-        bad.append(quarantine[schema.QUARANTINE])
-    values, superseded = versions.keep_latest(
-        pd.concat(frames, ignore_index=True),
-        [f.relpath for f in landing.newest_first(files)], source.value_key,
-    )
-    if source.normalize is not None:
-        values, rejected = source.normalize(values)
-        bad.append(rejected)
-    quarantine = pd.concat(bad, ignore_index=True).assign(loaded_at=loaded_at)
+    archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
+    taken = intake.take_in(files, source.kind, [f.relpath for f in landing.newest_first(files)])
+    for relpath, error in taken.failed.items():
+        moved = landing.set_aside(paths.landing_dir(), relpath, error)
+        log.warning(f"{relpath}: not readable, moved to {moved}: {error}")
+    for report in taken.reports.values():
+        for line in report.lines():
+            log.info(line)
+    values = taken.values[[*source.columns, *schema.NORMALIZED]]
+    quarantine = taken.quarantine.assign(loaded_at=loaded_at)
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS quality")
@@ -110,21 +76,25 @@ def load_source(con, source: RawSource, log) -> dict:
     con.execute(f"CREATE OR REPLACE TABLE raw.{source.table} AS SELECT * FROM values_df")
     con.unregister("values_df")
     _replace_quarantine(con, f"raw.{source.table}", quarantine)
-    loaded = values["source_file"].value_counts()
-    quarantined = quarantine["source_file"].value_counts()
     copies = {f.sha256: [] for f in files}
     for dup in duplicates:
         copies[dup.sha256].append(dup.relpath)
     manifest = []
     for f in files:
-        rows = (int(loaded.get(f.relpath, 0)), int(quarantined.get(f.relpath, 0)),
-                superseded.get(f.relpath, 0))
-        status = "superseded" if rows[2] and not rows[0] else "current"
+        report = taken.reports[f.relpath]
+        rows = (report.landed, sum(report.quarantined.values()), report.superseded,
+                sum(report.skipped.values()), report.items)
+        status = ("failed" if report.error else
+                  "superseded" if report.superseded and not report.landed else "current")
         manifest.append(_manifest_row(f, source.kind, archived[f.sha256], loaded_at, status,
-                                      rows, copies[f.sha256]))
-    _record_files(con, source.kind, manifest)
+                                      rows, copies[f.sha256], report.error))
+    if manifest:
+        _record_files(con, source.kind, manifest)
     return {"rows": len(values), "quarantined": len(quarantine), "files": files,
-            "duplicates": duplicates, "superseded": superseded}
+            "duplicates": duplicates, "superseded": {k: r.superseded for k, r in
+                                                     taken.reports.items()},
+            "reports": [r.lines() for r in taken.reports.values()],
+            "failed": taken.failed}
 
 
 def load_patents(con, log) -> dict:
@@ -147,7 +117,7 @@ def load_patents(con, log) -> dict:
         counts = stats["per_file"][f.relpath]
         log.info(f"{f.relpath}: {counts['loaded']:,} rows, {counts['quarantined']:,} "
                  f"quarantined, {counts['superseded']:,} superseded")
-        rows = (counts["loaded"], counts["quarantined"], counts["superseded"])
+        rows = (counts["loaded"], counts["quarantined"], counts["superseded"], 0, None)
         status = "superseded" if rows[2] and not rows[0] else "current"
         manifest.append(_manifest_row(f, PATENTS.kind, archived[f.sha256], loaded_at, status,
                                       rows, copies[f.sha256]))
@@ -156,15 +126,17 @@ def load_patents(con, log) -> dict:
             "duplicates": duplicates, "superseded": stats["superseded"]}
 
 
-def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies) -> dict:
-    meta = sidecar(file)
+def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies,
+                  error: str | None = None) -> dict:
+    meta = sidecar(file) if file.path.exists() else {}
     return {
         "duplicate_copies": "; ".join(copies) or None,
         "source_sha256": file.sha256, "source_file": file.relpath, "kind": kind,
         "size_bytes": file.size, "archived_path": str(archived_path),
         "synthetic": bool(meta.get("synthetic", False)), "producer": meta.get("producer"),
         "status": status, "rows_loaded": rows[0], "rows_quarantined": rows[1],
-        "rows_superseded": rows[2], "first_seen_at": loaded_at, "loaded_at": loaded_at,
+        "rows_superseded": rows[2], "cells_skipped": rows[3], "items_read": rows[4],
+        "error": error, "first_seen_at": loaded_at, "loaded_at": loaded_at,
     }
 
 
@@ -204,6 +176,8 @@ def _record_files(con, kind: str, manifest: list[dict]) -> None:
             producer = excluded.producer, rows_loaded = excluded.rows_loaded,
             rows_quarantined = excluded.rows_quarantined,
             rows_superseded = excluded.rows_superseded,
+            cells_skipped = excluded.cells_skipped, items_read = excluded.items_read,
+            error = excluded.error,
             duplicate_copies = excluded.duplicate_copies, loaded_at = excluded.loaded_at
     """)
     con.unregister("manifest_df")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 # Sub-folder of the landing zone (= kind) -> file suffixes the readers understand.
 KINDS: dict[str, frozenset[str]] = {
@@ -43,6 +44,21 @@ class LandingFile:
     kind: str  # a key of KINDS
     sha256: str
     size: int
+
+
+def sidecar(file: LandingFile) -> dict:
+    """The `.meta.yml` next to a landing file (producer, citation, synthetic flag, and for a
+    table that does not print them: indicator, unit, year, scope), if any."""
+    path = file.path.with_name(file.path.name + SIDECAR_SUFFIX)
+    if not path.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise IngestError(f"{file.relpath}: unreadable sidecar {path.name} ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise IngestError(f"{file.relpath}: sidecar {path.name} is not a mapping")
+    return meta
 
 
 def sha256_of(path: Path) -> str:
@@ -144,6 +160,26 @@ def archive(file: LandingFile, archive_dir: Path) -> Path:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    return target
+
+
+FAILED_DIR = "failed"
+
+
+def set_aside(landing_dir: Path, relpath: str, reason: str) -> Path:
+    """Move a landing file whose refresh failed (and its sidecar) out of the live landing zone
+    to `<landing>/failed/<relpath>`, with `<name>.reason.txt` beside it, so it cannot wedge
+    later builds; its bytes also stay in the archive. Returns the new path."""
+    source = Path(landing_dir) / relpath
+    target = Path(landing_dir) / FAILED_DIR / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.exists():
+        os.replace(source, target)
+    meta = source.with_name(source.name + SIDECAR_SUFFIX)
+    if meta.exists():
+        os.replace(meta, target.with_name(target.name + SIDECAR_SUFFIX))
+    target.with_name(target.name + ".reason.txt").write_text(reason.rstrip() + "\n",
+                                                             encoding="utf-8")
     return target
 
 

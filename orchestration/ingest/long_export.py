@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from orchestration.ingest import schema
+from orchestration.ingest.grid import cell_text
 from orchestration.ingest.landing import IngestError, LandingFile, read_csv_grid
+from orchestration.ingest.layout import MISSING_MARKERS, is_note, split_name_unit
 from orchestration.ingest.patents import header_key
 from orchestration.ingest.units import default_units, unit_key
-from orchestration.ingest.yearbook import MISSING_MARKERS, cell_text, split_name_unit
 
 TARGET_TABLE = "raw.yearbook_long_values"
 COLUMNS = [*schema.CITY_YEARBOOK_VALUES, "indicator_key"]
@@ -152,6 +153,30 @@ def read_long_export(file: LandingFile) -> tuple[pd.DataFrame, pd.DataFrame]:
             {"source_row": "Int64", "source_col": "Int64"}
         ),
     )
+
+
+def read_long_sheet(
+    file: LandingFile, sheet: str, grid: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, int, dict[str, int]] | None:
+    """One sheet (a grid of cells, header included) read as a long export: (values,
+    quarantine, non-blank rows read, rows skipped by kind), or None when no row among the
+    first `HEADER_SEARCH_ROWS` names region, year, value and an indicator."""
+    texts = grid.map(cell_text) if len(grid) else grid
+    header = _find_header(texts) if len(texts) else None
+    if header is None:
+        return None
+    row, mapping = header
+    filled = texts.notna().any(axis=1).to_numpy()
+    # Trailer lines ("注：…", "数据来源：国家统计局") are notes, not records.
+    first_text = texts.bfill(axis=1).iloc[:, 0] if texts.shape[1] else texts.iloc[:, 0]
+    notes = first_text.map(is_note).to_numpy() & (np.arange(len(texts)) > row)
+    body_grid, body_texts = grid.copy(), texts.copy()
+    body_grid.loc[notes, :] = None
+    body_texts.loc[notes, :] = None
+    values, quarantine = _read_rows(file, sheet, body_grid, body_texts, row, mapping)
+    skipped = {"title or preamble": int(filled[:row].sum()), "header": 1,
+               "note": int(notes.sum())}
+    return values[COLUMNS], quarantine, int(filled.sum()), skipped
 
 
 # ---------------------------------------------------------------------------- loading

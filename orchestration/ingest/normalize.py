@@ -27,6 +27,8 @@ def attach_region_codes(
                               region_match=pd.Series(dtype="string"))
         return empty, pd.DataFrame(columns=schema.QUARANTINE)
     matched = match_regions(values["region_name"], values["year"], aliases, level=level)
+    if level is None:
+        matched = _resolve_levels(values, matched, aliases)
     ok = matched["match_status"].isin(["exact", "alias"])
     out = values.assign(
         region_code=matched["region_code"], region_level=matched["region_level"],
@@ -46,6 +48,34 @@ def attach_region_codes(
         "reason": reasons.to_numpy(),
     }, columns=schema.QUARANTINE)
     return out, quarantine
+
+
+def _resolve_levels(values: pd.DataFrame, matched: pd.DataFrame,
+                    aliases: pd.DataFrame) -> pd.DataFrame:
+    """A name that means regions of several levels (吉林: the province and the city) takes the
+    level most of its file's other names have: in a city table 吉林 is the city, in a
+    provincial table the province. Ties, and files with no clear level, stay ambiguous."""
+    ambiguous = matched["match_status"] == "ambiguous"
+    if not ambiguous.any():
+        return matched
+    levels = pd.DataFrame({"file": values["source_file"].to_numpy(),
+                           "level": matched["region_level"].to_numpy()})
+    sure = matched["match_status"].isin(["exact", "alias"]).to_numpy() & (
+        levels["level"] != "national").to_numpy()
+    counts = levels[sure].groupby(["file", "level"]).size().unstack(fill_value=0)
+    out = matched.copy()
+    for file, row in counts.iterrows():
+        ranked = row.sort_values(ascending=False)
+        if len(ranked) > 1 and ranked.iloc[0] == ranked.iloc[1]:
+            continue
+        rows = ambiguous.to_numpy() & (values["source_file"] == file).to_numpy()
+        if not rows.any():
+            continue
+        again = match_regions(values.loc[rows, "region_name"], values.loc[rows, "year"],
+                              aliases, level=(ranked.index[0], "national"))
+        resolved = again["match_status"].isin(["exact", "alias"])
+        out.loc[again.index[resolved]] = again[resolved]
+    return out
 
 
 def normalize_yearbook_values(

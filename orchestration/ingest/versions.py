@@ -1,8 +1,9 @@
 """Corrected editions: when two landing files print the same value, the newer file wins.
 
-A value's identity is what it measures (region, year, indicator, scope), not the file it
-came from, so a corrected workbook for one yearbook-year replaces exactly the values it
-reprints; values only the older file holds stay. The older file itself stays in the
+A value's identity is what it measures — region code, year, indicator code, scope — not the
+file it came from nor how the region or indicator is spelled in it ("石 家 庄" in one edition,
+石家庄市 in the next), so a corrected workbook for one yearbook-year replaces exactly the values
+it reprints; values only the older file holds stay. The older file itself stays in the
 archive and in `raw.landing_files` with the number of its values that were superseded.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-VALUE_KEY = ["year", "region_name", "indicator_name", "unit", "scope"]
+VALUE_KEY = ["year", "region_code", "indicator_code", "scope"]
 
 
 def keep_latest(
