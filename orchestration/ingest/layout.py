@@ -408,9 +408,12 @@ def _find_block(grid: _Grid, region_col: int, start: int, context: Context) -> B
     header_rows = _header_rows(grid, region_col, start, first)
     top = header_rows[0] if header_rows else first
     above = list(range(start, top))
-    # A repeated header (续表 on the same sheet) starts the next block.
+    # A repeated header (续表, or the next year's table on the same sheet) starts the next
+    # block, together with the title lines printed directly above it.
     end = next((r for r in range(first + 1, grid.n_rows)
                 if is_region_label(grid.text(r, region_col))), grid.n_rows)
+    while end < grid.n_rows and end - 1 > first and _title_like(grid, end - 1):
+        end -= 1
     table_year, year_source = _title_year(grid, above)
     preamble = _preamble(grid, above)
     title_scope = next((s for r in above for c in grid.row_cells(r)
@@ -428,6 +431,13 @@ def _find_block(grid: _Grid, region_col: int, start: int, context: Context) -> B
         year_source=year_source, indicator=preamble.get("indicator") or context.indicator,
         unit=preamble.get("unit") or context.unit, scope=title_scope or context.scope,
     )
+
+
+def _title_like(grid: _Grid, r: int) -> bool:
+    """A line of its own that is not a region row: a title, an English title, a unit note."""
+    cells = grid.row_cells(r)
+    return len(cells) == 1 and not is_region(grid.text(r, cells[0])) and not _is_number(
+        grid.values[r][cells[0]], grid.text(r, cells[0]))
 
 
 def _year_column(grid: _Grid, region_col: int, start: int) -> int | None:
@@ -598,8 +608,8 @@ def _read_block(grid: _Grid, block: Block, reject, out: SheetReading, context: C
                 reject(r, c, f"no region name in column {region_letter}")
                 continue
             column = block.columns.get(c)
-            if column is None:
-                reject(r, c, f"no header above column {get_column_letter(c + 1)}")
+            if column is None or not column.header:
+                reject(r, c, f"no indicator header above column {get_column_letter(c + 1)}")
                 continue
             if block.year_col is not None and row_year is None:
                 reject(r, c, f"no readable year in column {get_column_letter(block.year_col + 1)}")

@@ -121,6 +121,10 @@ def read_tables(file: LandingFile, kind: str) -> Reading:
                                       problems=read.problems))
     if not items:
         raise IngestError(f"{file.relpath}: no data (every sheet is empty)")
+    if all(s.shape == "not understood" for s in summaries):
+        detail = "; ".join(f"sheet {s.name!r}: {p}" if s.name else p
+                           for s in summaries for p in s.problems)
+        raise IngestError(f"{file.relpath}: no readable sheet ({detail})")
     values = _columns(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                       columns)
     quarantine = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame()

@@ -24,7 +24,7 @@ from orchestration.ingest.indicators import (
     text_key,
 )
 from orchestration.ingest.units import default_units
-from orchestration.ingest.yearbook import split_name_unit
+from orchestration.ingest.layout import split_name_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_LONG = ROOT / "warehouse" / "bundled" / "province_st_yearbook" / "long"

@@ -8,12 +8,16 @@ import pytest
 from orchestration.ingest.versions import keep_latest
 
 
+CODES = {"石家庄市": "130100", "石 家 庄": "130100", "唐山市": "130200", "北京": "110000"}
+
+
 def _values(source: str, rows: list[tuple]) -> pd.DataFrame:
+    # region_code and indicator_code are what normalization attaches to the printed names
     return pd.DataFrame(
-        [(source, year, region, "地区生产总值", "万元", scope, value)
+        [(source, year, region, CODES[region], "地区生产总值", "gdp", "万元", scope, value)
          for year, region, scope, value in rows],
-        columns=["source_file", "year", "region_name", "indicator_name", "unit", "scope",
-                 "value"],
+        columns=["source_file", "year", "region_name", "region_code", "indicator_name",
+                 "indicator_code", "unit", "scope", "value"],
     )
 
 
@@ -30,6 +34,14 @@ def test_newer_file_wins_per_value_and_older_values_survive() -> None:
     assert by_key == {("石家庄市", "全市"): 10.0, ("唐山市", "全市"): 20.0,
                       ("唐山市", "市辖区"): 3.0}
     assert superseded == {"city_yearbook/ccsy_2015.xlsx": 2}
+
+
+def test_a_respelled_region_supersedes_by_code() -> None:
+    # The corrected edition prints "石 家 庄" where the first said 石家庄市: same city, same value.
+    old = _values("ccsy_2015.xlsx", [(2015, "石家庄市", "全市", 1.0)])
+    new = _values("ccsy_2015_v2.xlsx", [(2015, "石 家 庄", "全市", 10.0)])
+    kept, superseded = keep_latest(pd.concat([old, new]), ["ccsy_2015_v2.xlsx", "ccsy_2015.xlsx"])
+    assert kept["value"].tolist() == [10.0] and superseded == {"ccsy_2015.xlsx": 1}
 
 
 def test_null_scope_keys_compare_equal() -> None:

@@ -17,7 +17,14 @@ from openpyxl import Workbook, load_workbook
 
 from orchestration.ingest import schema
 from orchestration.ingest.landing import IngestError, LandingFile, discover
-from orchestration.ingest.yearbook import read_city_yearbook, split_name_unit
+from orchestration.ingest.layout import split_name_unit
+from orchestration.ingest.readers import read_tables
+
+
+def read_city_yearbook(file: LandingFile):
+    reading = read_tables(file, "city_yearbook")
+    assert reading.balanced(), "every non-blank cell is a value, quarantined or skipped"
+    return reading.values, reading.quarantine
 
 Cell = object  # None = blank
 
@@ -304,16 +311,29 @@ def test_year_comes_from_title_then_file_name(tmp_path):
     assert set(values["year"]) == {2018}
 
 
-def test_no_year_anywhere_quarantines_the_table(tmp_path):
+def test_a_sheet_without_a_title_year_takes_the_workbooks_year(tmp_path):
+    # A continued table (续表) on its own sheet prints no year: the workbook's single year holds.
     sheets = demo_sheets()
-    sheets[1].rows[0][0] = "表2-2 财政与战略性新兴产业"
+    sheets[1].rows[0][0] = "续表 财政与战略性新兴产业"
     path = write_xlsx(tmp_path / "landing" / "city_yearbook" / "ccsy.xlsx", sheets)
 
     values, quarantine = read_city_yearbook(landing_file(path))
 
-    assert set(values["sheet"]) == {"人口与经济"}
-    no_year = quarantine[quarantine["reason"].str.startswith("no data year")]
-    assert no_year["sheet"].tolist() == ["财政与产业"]
+    assert set(values["sheet"]) == {"人口与经济", "财政与产业"}
+    assert set(values["year"]) == {2015}
+
+
+def test_no_year_anywhere_quarantines_the_values(tmp_path):
+    sheets = demo_sheets()
+    for sheet in sheets:
+        sheet.rows[0][0] = "表2-2 财政与战略性新兴产业"
+    path = write_xlsx(tmp_path / "landing" / "city_yearbook" / "ccsy.xlsx", sheets)
+
+    values, quarantine = read_city_yearbook(landing_file(path))
+
+    assert values.empty
+    assert len(quarantine) == 24  # every value cell (23 numbers or markers, 1 "abc"), none lost
+    assert quarantine["reason"].str.startswith("no data year").all()
 
 
 def test_stacked_tables_take_their_own_titles(tmp_path):
@@ -408,11 +428,10 @@ def test_sheet_without_header_is_quarantined_and_others_are_read(tmp_path):
     values, quarantine = read_city_yearbook(landing_file(path))
 
     assert len(values) == 23
-    sheet_rows = quarantine[quarantine["source_row"].isna()]
-    assert sheet_rows["sheet"].tolist() == ["目录"]
-    assert sheet_rows["reason"].iloc[0].startswith("no header block found")
-    assert "目录" in sheet_rows["value_text"].iloc[0]
-    _assert_every_cell_accounted(values, quarantine, [s for s in sheets if s.rows])
+    # A sheet that is not a table of regions has every cell quarantined, with the reason.
+    toc = quarantine[quarantine["sheet"] == "目录"]
+    assert toc["value_text"].tolist() == ["目录", "表2-1 地区生产总值与人口"]
+    assert toc["reason"].str.startswith("sheet not understood: no column of region names").all()
 
 
 def test_workbook_without_readable_sheet_raises(tmp_path):
