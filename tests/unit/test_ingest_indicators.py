@@ -140,7 +140,7 @@ def test_normalize_converts_and_quarantines_exactly():
     frame = _frame([
         ("地区生产总值", "万元", 12345.0),         # row 4: 1.2345 亿元
         ("年末户籍人口", "万人", None),             # row 5: a printed missing marker
-        ("人均地区生产总值", "元", 50000.0),        # row 6: not in the catalogue
+        ("人均公园绿地面积", "平方米", 14.0),       # row 6: not in the catalogue
         ("地区生产总值", "美元", 3.0),              # row 7: needs an exchange rate
         ("地方一般公共预算支出", None, 7.0),        # row 8: no unit printed
         ("战略性新兴产业营业收入", "万斤", 2.0),    # row 9: unit not in the table
@@ -166,9 +166,9 @@ def test_normalize_converts_and_quarantines_exactly():
         "source_row": pd.array([6, 7, 8, 9], dtype="Int64"),
         "source_col": pd.array([2, 2, 2, 2], dtype="Int64"),
         "target_table": "raw.city_yearbook_values",
-        "value_text": ["50000", "3", "7", "2"],
+        "value_text": ["14", "3", "7", "2"],
         "reason": [
-            "unknown indicator '人均地区生产总值'",
+            "unknown indicator '人均公园绿地面积'",
             "unit '美元' cannot be converted to 亿元 (currency_usd, not currency_cny); "
             "indicator gdp",
             "no unit printed; cannot convert to 亿元; indicator fiscal_expenditure",
