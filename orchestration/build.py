@@ -30,6 +30,20 @@ class BuildSummary:
     checks: list[tuple[str, str, bool, str]] = field(default_factory=list)  # asset, check, ok, sev
     failures: list[str] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    # failed check -> (its description, a sample of the rows behind it)
+    check_details: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+    def failure_lines(self) -> list[str]:
+        """What failed, with the rows behind each failed blocking check."""
+        lines = [f"failed: {f}" for f in self.failures]
+        for asset, check, ok, severity in self.checks:
+            if ok or severity != "ERROR":
+                continue
+            description, rows = self.check_details.get(f"{asset} :: {check}", ("", []))
+            lines.append(f"check failed: {asset} :: {check}"
+                         + (f": {description}" if description else ""))
+            lines += [f"    {row}" for row in rows]
+        return lines
 
     def print(self, console: Console, elapsed: float) -> None:
         """One table: every asset with its rows and its checks passed / warned / failed."""
@@ -52,6 +66,11 @@ class BuildSummary:
         for asset, check, ok, severity in sorted(self.checks, key=lambda c: c[3]):
             if not ok:
                 console.print(f"  {severity.lower()}: {asset} :: {check}")
+                description, rows = self.check_details.get(f"{asset} :: {check}", ("", []))
+                if description:
+                    console.print(f"    {description}", markup=False)
+                for row in rows:
+                    console.print(f"    {row}", markup=False)
         for failure in self.failures:
             console.print(f"[red]failed:[/] {failure}")
         for name, path in self.outputs.items():
@@ -108,6 +127,25 @@ def _root_cause(event) -> str:
     return error.message.strip().splitlines()[0] if error else "unknown error"
 
 
+def _failing_rows(metadata: dict, limit: int = 5) -> list[str]:
+    """A few of the rows behind a failed check, as the check reported them (GX suites put
+    them under `failing_rows`, SQL checks under `offending_rows` or a preview)."""
+    lines: list[str] = []
+    for key in ("failing_rows", "offending_rows", "failing", "examples"):
+        entry = metadata.get(key)
+        value = getattr(entry, "value", entry)
+        if isinstance(value, dict):
+            for label, detail in value.items():
+                rows = detail.get("rows") if isinstance(detail, dict) else detail
+                for row in (rows or [])[:limit]:
+                    lines.append(f"{label}: {row}")
+        elif isinstance(value, list):
+            lines += [str(row) for row in value[:limit]]
+        elif isinstance(value, str) and value:
+            lines += value.splitlines()[:limit]
+    return lines[: 3 * limit]
+
+
 def run_build(instance: DagsterInstance, console: Console, job_name: str) -> BuildSummary:
     """Run a job in this process against `instance`; never raises on step failure."""
     from orchestration.definitions import build_definitions
@@ -142,6 +180,9 @@ def run_build(instance: DagsterInstance, console: Console, job_name: str) -> Bui
             summary.checks.append(
                 (ev.asset_key.to_user_string(), ev.check_name, ev.passed, ev.severity.value)
             )
+            if not ev.passed:
+                summary.check_details[f"{ev.asset_key.to_user_string()} :: {ev.check_name}"] = (
+                    ev.description or "", _failing_rows(ev.metadata))
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             summary.failures.append(f"{event.step_key}: {_root_cause(event)}")
     if result.success:

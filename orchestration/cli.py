@@ -123,41 +123,78 @@ def build(
 
 @app.command()
 def ingest(
-    files: list[Path] = typer.Argument(..., help="Yearbook workbooks or patent extracts."),
-    kind: str = typer.Option(None, help="city_yearbook or patents (guessed when omitted)."),
+    files: list[Path] = typer.Argument(..., help="Yearbook tables, long exports or patent "
+                                       "extracts (.xlsx, .xls, .csv, .parquet)."),
+    kind: str = typer.Option(None, help="city_yearbook, yearbook_long or patents (guessed "
+                             "from the content when omitted)."),
     refresh: bool = typer.Option(True, help="Run the refresh after copying the files."),
 ) -> None:
     """Check files, put them into the landing zone and refresh what depends on them.
 
-    Every file is read first; if any cannot be read, nothing is copied and the published
-    warehouse is left as it is."""
+    Every file is read first and its account printed: values that would land, quarantined by
+    reason, cells skipped as titles, headers or notes. If any file cannot be read or would
+    land nothing, nothing is copied. If the refresh fails (a blocking check on the new values),
+    the new files are moved to landing/failed/ with the reason and the published warehouse
+    stays as it was."""
     import shutil
 
-    from orchestration.ingest.landing import IngestError
-    from orchestration.ingest.readers import guess_kind, validate
+    from orchestration.ingest.inspect import check
+    from orchestration.ingest.landing import SIDECAR_SUFFIX
 
     accepted: list[tuple[Path, str]] = []
     failed = False
     for path in files:
-        try:
-            file_kind = kind or guess_kind(path)
-            rows, quarantined = validate(path, file_kind)
-        except (IngestError, OSError) as exc:
-            err.print(f"[red]rejected[/] {exc}")
+        checked = check(path, kind)
+        lines = checked.report.lines()
+        if checked.report.error:
+            err.print(f"[red]rejected[/] {checked.report.error}")
             failed = True
             continue
-        console.print(f"ok {path.name}: {file_kind}, {rows:,} rows, {quarantined:,} quarantined")
-        accepted.append((path, file_kind))
+        if checked.lands_nothing:
+            err.print(f"[red]rejected[/] {path}: no value would land (`dri inspect {path}` "
+                      "shows why)")
+            err.print("\n".join(lines[1:]), markup=False)
+            failed = True
+            continue
+        console.print(f"ok {lines[0]}", markup=False)
+        console.print("\n".join(lines[1:]), markup=False)
+        accepted.append((path, checked.kind))
     if failed:
         err.print("nothing was copied: fix or remove the rejected files and run again")
         raise typer.Exit(2)
+    copied = []
     for path, file_kind in accepted:
         target = paths.landing_dir() / file_kind / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+        meta = path.with_name(path.name + SIDECAR_SUFFIX)
+        if meta.exists():
+            shutil.copy2(meta, target.with_name(target.name + SIDECAR_SUFFIX))
+        copied.append(target)
         console.print(f"copied to {target}")
     if refresh:
-        _run_job(_refresh_job_for({k for _, k in accepted}))
+        _run_job(_refresh_job_for({k for _, k in accepted}), new_files=copied)
+
+
+@app.command()
+def inspect(
+    files: list[Path] = typer.Argument(..., help="Files to look at (nothing is copied)."),
+    kind: str = typer.Option(None, help="city_yearbook, yearbook_long or patents (guessed "
+                             "from the content when omitted)."),
+) -> None:
+    """Show how each file would be read, changing nothing: the shape detected, the header
+    block, the indicator, unit, scope and year of every column, the region matches, and what
+    would be quarantined and why. Exits 2 when a file cannot be read or would land nothing."""
+    from orchestration.ingest.inspect import check, describe
+
+    status = 0
+    for path in files:
+        checked = check(path, kind)
+        for line in describe(checked):
+            console.print(line, highlight=False)
+        if checked.report.error or checked.lands_nothing:
+            status = 2
+    raise typer.Exit(status)
 
 
 def _refresh_job_for(kinds: set[str]) -> str:
@@ -169,7 +206,8 @@ def _refresh_job_for(kinds: set[str]) -> str:
     return BUILD_JOB
 
 
-def _run_job(job_name: str, started: float | None = None) -> None:
+def _run_job(job_name: str, started: float | None = None,
+             new_files: list[Path] | None = None) -> None:
     started = started if started is not None else time.monotonic()
     console.print("[bold]Preparing dbt manifest[/] (dbt parse)")
     from orchestration.dbt_project import prepare_manifest
@@ -184,7 +222,47 @@ def _run_job(job_name: str, started: float | None = None) -> None:
         summary = run_build(instance, console, job_name)
     summary.print(console, elapsed=time.monotonic() - started)
     if not summary.success:
+        _set_aside_after_failure(summary, new_files)
         raise typer.Exit(1)
+
+
+def _set_aside_after_failure(summary, new_files: list[Path] | None) -> None:
+    """After a failed refresh, move the files that started it out of the live landing zone
+    (landing/failed/, the reason beside each), so the next build runs without them; the
+    published warehouse was not replaced. Without an explicit list (`dri build`), the suspects
+    are the landing files the published warehouse has never loaded; on a first build there is
+    nothing to compare with, and nothing is moved."""
+    from orchestration.ingest.landing import discover, set_aside
+
+    landing = paths.landing_dir()
+    if new_files is None:
+        published = _published_checksums()
+        if published is None:
+            return
+        new_files = [f.path for f in discover(landing) if f.sha256 not in published]
+    if not new_files:
+        return
+    reason = "refresh failed; the published warehouse was left as it was\n" + "\n".join(
+        summary.failure_lines())
+    for path in new_files:
+        relpath = Path(path).resolve().relative_to(landing.resolve()).as_posix()
+        moved = set_aside(landing, relpath, reason)
+        err.print(f"[yellow]moved[/] {relpath} to {moved} (reason in "
+                  f"{moved.name}.reason.txt); `dri build` now runs without it")
+
+
+def _published_checksums() -> set[str] | None:
+    import duckdb
+
+    db = paths.published_db_path()
+    if not db.exists():
+        return None
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return {r[0] for r in con.execute(
+                "SELECT source_sha256 FROM raw.landing_files").fetchall()}
+    except duckdb.Error:
+        return None
 
 
 @app.command()

@@ -1,4 +1,4 @@
--- City yearbook values for the whole city (全市), as catalogue indicators in canonical units,
+-- Yearbook values of prefecture-level cities for the whole city (全市), as catalogue indicators in canonical units,
 -- keyed by city code: one row per city x year x indicator.
 --
 -- Region codes, indicator codes and canonical-unit values are attached on ingest
@@ -6,7 +6,8 @@
 -- matched never reach raw (they are in quality.quarantine). No names are matched here.
 --
 -- Rows are EXCLUDED here, on purpose, when:
---   * scope is 市辖区 (city proper): the panels use whole-city values;
+--   * scope is 市辖区 (city proper): the panels use whole-city values; a value with no scope
+--     (a city-level long export or wide panel that prints none) is taken as whole-city;
 --   * the region is not a prefecture-level unit (dim_regions.is_prefecture_level): province
 --     heading and subtotal rows;
 --   * the value is NULL (a missing marker such as —): the panel interpolates or leaves it NULL.
@@ -21,8 +22,9 @@ with
 
 values_whole_city as (
 
-    select * from {{ ref('stg_yearbook__city_yearbook_values') }}
-    where scope = '全市'
+    -- printed tables and long exports alike: the region's level decides (prefecture_units)
+    select * from {{ ref('int_yearbook_values_unioned') }}
+    where coalesce(scope, '全市') = '全市'
         and value_canonical is not null
 
 ),

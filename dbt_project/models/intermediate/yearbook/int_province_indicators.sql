@@ -9,6 +9,8 @@
 --   2. the finer printed unit (smaller ref_units.to_base: 万元 before 亿元), because a
 --      coarser unit carries fewer digits of the same number;
 --   3. source file, then row: only so that the choice is deterministic.
+-- Values come from the long exports and from printed tables at province level (NBS portal
+-- tables, provincial yearbook pages), whichever raw table they were read into.
 -- Missing values (NULL) are dropped first, so a missing marker in the preferred table does not
 -- hide a value in another. candidate_count and candidate_spread show what the choice was
 -- between.
@@ -20,8 +22,15 @@ with
 
 long_values as (
 
-    select * from {{ ref('stg_yearbook__long_values') }}
+    -- Long exports at any scope, and printed tables (portal tables, provincial yearbook pages)
+    -- without a scope or for the whole unit. The national row of a printed CITY table is left
+    -- out: in the China City Statistical Yearbook it is the sum over cities, not the nation.
+    select * from {{ ref('int_yearbook_values_unioned') }}
     where value_canonical is not null
+        and (
+            source_table = 'yearbook_long_values'
+            or (coalesce(scope, '全市') = '全市' and region_level = 'province')
+        )
 
 ),
 
