@@ -29,9 +29,11 @@ derived variables and the tables, in the order the paper prints them::
 The table types, their options and the derived-variable operations are listed in
 `TABLE_TYPES`, `DERIVED_OPS` and `VARIANT_KINDS` below; every table type that fits a
 model also accepts the model keys (dependent, core, controls, fixed_effects, cov) to
-override the defaults. An unknown key or option value raises `SpecError` with the file,
-the key path, the allowed values and a "did you mean"; a column the mart lacks raises
-`SpecError` from `validate_columns` listing every missing column.
+override the defaults. Omitted model keys take the library's defaults: ``fixed_effects:
+[entity]`` and ``cov: clustered_entity`` (every shipped spec sets both). An unknown key or
+option value raises `SpecError` with the file, the key path, the allowed values and a "did
+you mean"; a column the mart lacks raises `SpecError` from `validate_columns` listing every
+missing column.
 """
 
 from __future__ import annotations
@@ -481,7 +483,8 @@ def parse_spec(data: Any, path: Path | None = None, study_id: str | None = None)
         if model[key] is None:
             raise SpecError(_where(path, f"model.{key}", "required key is missing"))
     model["controls"] = model["controls"] or []
-    model["fixed_effects"] = (["entity", "time"] if model["fixed_effects"] is None
+    # Omitted: the library's default, entity effects only (time effects must be asked for).
+    model["fixed_effects"] = (["entity"] if model["fixed_effects"] is None
                               else model["fixed_effects"])
     model["cov"] = model["cov"] or "clustered_entity"
 

@@ -77,7 +77,7 @@ def test_minimal_spec_fills_defaults(tmp_path: Path) -> None:
     spec = load_spec(write(tmp_path, minimal()))
     assert spec.id == "broken_study"
     m = spec.resolve_model()
-    assert (m.entity_effects, m.time_effects, m.cov) == (True, True, "clustered_entity")
+    assert (m.entity_effects, m.time_effects, m.cov) == (True, False, "clustered_entity")
     assert spec.resolve_model({"controls": [], "fixed_effects": ["entity"]}).controls == ()
     assert spec.table("benchmark").title == "Regression results"
 
