@@ -44,6 +44,44 @@ def test_unreadable_file_is_refused_and_nothing_changes(warehouse_copy: Warehous
     assert _sha(warehouse_copy.published) == published_sha
 
 
+def test_file_that_would_land_nothing_is_refused(warehouse_copy: Warehouse, tmp_path) -> None:
+    export = tmp_path / "mars_long.csv"
+    export.write_text("地区,年份,指标,数值,单位\n火星市,2021,地区生产总值,1,亿元\n",
+                      encoding="utf-8")
+    proc = run_dri(warehouse_copy.env, "ingest", str(export))
+    assert proc.returncode == 2
+    assert "no value would land" in proc.stderr and "unmatched region name (1)" in proc.stderr
+    assert not (warehouse_copy.root / "warehouse" / "landing" / "yearbook_long"
+                / "mars_long.csv").exists()
+
+
+def test_failed_refresh_sets_the_new_file_aside(warehouse_copy: Warehouse, tmp_path) -> None:
+    """A 1999 table fails the blocking year check of raw/city_yearbook_values: the file leaves
+    the live landing zone with the reason, the published file is untouched, and the next
+    refresh (the test below) succeeds without it."""
+    landing = warehouse_copy.root / "warehouse" / "landing"
+    book = openpyxl.load_workbook(landing / "city_yearbook" / "ccsy_2016.xlsx")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(max_row=3):
+            for cell in row:
+                if isinstance(cell.value, str) and "2016" in cell.value:
+                    cell.value = cell.value.replace("2016", "1999")
+    early = tmp_path / "ccsy_1999.xlsx"
+    book.save(early)
+    published_sha = _sha(warehouse_copy.published)
+
+    proc = run_dri(warehouse_copy.env, "ingest", str(early))
+
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+    aside = landing / "failed" / "city_yearbook" / "ccsy_1999.xlsx"
+    assert aside.exists() and not (landing / "city_yearbook" / "ccsy_1999.xlsx").exists()
+    reason = aside.with_name("ccsy_1999.xlsx.reason.txt").read_text(encoding="utf-8")
+    assert "check failed: raw/city_yearbook_values" in reason
+    assert "1999" in reason  # the rows behind the failed check
+    assert "moved city_yearbook/ccsy_1999.xlsx" in proc.stderr
+    assert _sha(warehouse_copy.published) == published_sha
+
+
 def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
                                                      tmp_path) -> None:
     landing = warehouse_copy.root / "warehouse" / "landing" / "city_yearbook"
@@ -53,6 +91,9 @@ def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
                if isinstance(sheet.cell(r, 2).value, int | float))
     city, old_gdp = sheet.cell(row, 1).value, sheet.cell(row, 2).value
     sheet.cell(row, 2).value = old_gdp * 2
+    # The corrected edition spells the city as printed pages justify it ("石 家 庄"): the value
+    # still supersedes the old one by region code, it is not added beside it.
+    sheet.cell(row, 1).value = " ".join(city.removesuffix("市"))
     corrected = tmp_path / "ccsy_2015_corrected.xlsx"
     book.save(corrected)
 
