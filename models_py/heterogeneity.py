@@ -98,6 +98,17 @@ class InteractionResult:
     def tests_frame(self) -> pd.DataFrame:
         return tests_frame(self.tests)
 
+    def summary(self) -> str:
+        """The interaction model (effects, covariance, N, groups), the slope of each group
+        and the tests of equal slopes."""
+        tests = [f"{t.test}: {t.distribution}({t.df}) = {t.statistic:.4g}, p = {t.p_value:.4g}"
+                 for t in self.tests]
+        return "\n".join([self.model.summary(), "", "Slopes by group:",
+                          self.slopes.to_string(index=False), "", *tests])
+
+    def __str__(self) -> str:
+        return self.summary()
+
 
 def interaction_model(
     df: pd.DataFrame,

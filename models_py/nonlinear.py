@@ -44,6 +44,21 @@ class UShapeResult:
     def tests_frame(self) -> pd.DataFrame:
         return tests_frame([self.test])
 
+    def summary(self) -> str:
+        """The quadratic model (effects, covariance, N, groups), the Lind-Mehlum test and
+        the turning point."""
+        t = self.test
+        return "\n".join([
+            self.model.summary(), "",
+            f"Shape: {self.shape}; slope {self.slope_lo:.4g} at x = {self.x_lo:.4g}, "
+            f"{self.slope_hi:.4g} at x = {self.x_hi:.4g}",
+            f"{t.test}: t = {t.statistic:.4g}, p = {t.p_value:.4g}",
+            f"Turning point {self.turning_point:.4g} (se {self.turning_point_se:.4g})",
+        ])
+
+    def __str__(self) -> str:
+        return self.summary()
+
     def coefficients_frame(self) -> pd.DataFrame:
         return self.model.coefficients_frame()
 

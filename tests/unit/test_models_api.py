@@ -102,3 +102,17 @@ def test_options_that_need_a_panel_key_say_so() -> None:
         mp.mediate(df, "inv", "value", "capital", entity_effects=True, n_boot=0)
     with pytest.raises(ValueError, match="need a time column"):
         mp.fit_panel_ols(df, "inv", ["value"], "firm", time_effects=True)
+
+
+def test_every_panel_result_prints_the_model_it_ran() -> None:
+    import numpy as np
+
+    df = mp.load_grunfeld().assign(size=lambda d: np.where(d["firm"] <= 5, "big", "small"))
+    inter = mp.interaction_model(df, "size", "inv", "value", ["capital"], "firm", "year")
+    quad = mp.fit_quadratic(df, "inv", "value", ["capital"], "firm", "year")
+    groups = mp.by_group(df, "size", "inv", ["value", "capital"], "firm", "year")
+    for text in (str(inter), str(quad), *(str(r) for r in groups.values())):
+        assert "Model:        entity fixed effects" in text
+        assert "Covariance:   clustered by firm" in text
+        assert "N:            " in text and "Groups:       " in text
+    assert "Slopes by group:" in str(inter) and "Turning point" in str(quad)
