@@ -232,8 +232,11 @@ class Column:
     scope: str | None = None
     year: int | None = None
     english: str | None = None
+    label: bool = False  # a column of labels (region codes, a province beside the city)
 
     def describe(self) -> str:
+        if self.label:
+            return f"(labels: {' / '.join(self.header)})"
         parts = [self.indicator_name or "(no indicator)"]
         if self.unit:
             parts.append(f"[{self.unit}]")
@@ -318,9 +321,42 @@ class _Grid:
 
 def read_sheet(sheet: Sheet, provenance: dict, target_table: str, context: Context) -> SheetReading:
     """Read one sheet: values, quarantine rows (with `provenance` and `target_table`) and the
-    count of every other non-blank cell by why it was skipped."""
+    count of every other non-blank cell by why it was skipped. A table printed the other way
+    round (regions across, years or indicators down) is read transposed, with the cells'
+    own rows and columns in the provenance."""
     grid = _Grid(sheet)
-    out = SheetReading(sheet.name, provenance=provenance)
+    if not _regions_run_across(grid):
+        return _read_grid(grid, provenance, target_table, context)
+    # Title and preamble lines stay on top; the table under them is turned round.
+    t = next((r for r in range(grid.n_rows) if len(grid.row_cells(r)) > 1), 0)
+    body = [list(col) for col in zip(*grid.values[t:], strict=True)]
+    merges = [m for m in sheet.merges if m[2] < t] + [
+        (c0 + t, r0 - t, c1 + t, r1 - t) for r0, c0, r1, c1 in sheet.merges if r0 >= t]
+    out = _read_grid(_Grid(Sheet(sheet.name, grid.values[:t] + body, merges)), provenance,
+                     target_table, context)
+    for row in (*out.values, *out.quarantine):
+        r, c = row["source_row"] - 1, row["source_col"] - 1
+        if r >= t:
+            row["source_row"], row["source_col"] = t + c + 1, r - t + 1
+    for block in out.blocks:
+        block.shape = f"{block.shape}, printed transposed (regions across)"
+    return out
+
+
+def _regions_run_across(grid: _Grid) -> bool:
+    by_col, by_row = Counter(), Counter()
+    for r in range(grid.n_rows):
+        for c in grid.row_cells(r):
+            if is_region(grid.text(r, c)):
+                by_col[c] += 1
+                by_row[r] += 1
+    best_col = max(by_col.values(), default=0)
+    return max(by_row.values(), default=0) > max(best_col, 2)
+
+
+def _read_grid(grid: _Grid, provenance: dict, target_table: str,
+               context: Context) -> SheetReading:
+    out = SheetReading(provenance.get("sheet", ""), provenance=provenance)
     out.cells = sum(len(grid.row_cells(r)) for r in range(grid.n_rows))
     if not out.cells:
         return out
@@ -331,15 +367,22 @@ def read_sheet(sheet: Sheet, provenance: dict, target_table: str, context: Conte
             "value_text": grid.text(r, c), "reason": reason,
         })
 
-    region_col = _region_column(grid)
-    if region_col is None:
-        problem = ("no column of region names (no cell matches a province, city or county "
-                   "name the alias table knows)")
+    def not_understood(problem: str) -> SheetReading:
+        # Nothing of the sheet is guessed at, and nothing is lost: every cell is quarantined.
         out.problems.append(problem)
+        out.values.clear()
+        out.quarantine.clear()
+        out.skipped.clear()
+        out.blocks.clear()
         for r in range(grid.n_rows):
             for c in grid.row_cells(r):
                 reject(r, c, f"sheet not understood: {problem}")
         return out
+
+    region_col = _region_column(grid)
+    if region_col is None:
+        return not_understood("no column of region names (no cell matches a province, city "
+                              "or county name the alias table knows)")
 
     done_to = 0  # rows before this one are accounted for
     start = 0
@@ -359,12 +402,12 @@ def read_sheet(sheet: Sheet, provenance: dict, target_table: str, context: Conte
         _read_block(grid, block, reject, out, context)
         out.blocks.append(block)
         done_to = start = block.end_row
-    for r in range(done_to, grid.n_rows):
-        _skip_outside(grid, r, SKIP_NOTE, reject, out)
     if not out.blocks:
-        out.problems.append(
+        return not_understood(
             f"region names found in column {get_column_letter(region_col + 1)} but no row "
             "with a region and a number")
+    for r in range(done_to, grid.n_rows):
+        _skip_outside(grid, r, SKIP_NOTE, reject, out)
     return out
 
 
@@ -382,13 +425,16 @@ def _skip_outside(grid: _Grid, r: int, kind: str, reject, out: SheetReading) -> 
 
 def _region_column(grid: _Grid) -> int | None:
     counts = [0] * grid.n_cols
+    distinct: list[set[str]] = [set() for _ in range(grid.n_cols)]
     for r in range(grid.n_rows):
         for c in grid.row_cells(r):
             if is_region(grid.text(r, c)):
                 counts[c] += 1
+                distinct[c].add(region_text(grid.text(r, c)))
     if not counts or max(counts) == 0:
         return None
-    return counts.index(max(counts))
+    # The finest list of names wins: cities beside their province, the rightmost on a tie.
+    return max(range(grid.n_cols), key=lambda c: (len(distinct[c]), counts[c], c))
 
 
 def _data_row(grid: _Grid, r: int, region_col: int, skip: set[int]) -> bool:
@@ -457,7 +503,8 @@ def _header_rows(grid: _Grid, region_col: int, start: int, first: int) -> list[i
     """From the row with the region label down to the first data row; without a label, the
     rows directly above the data that print more than one cell."""
     for r in range(first - 1, max(start, first - _MAX_HEADER_ROWS) - 1, -1):
-        if is_region_label(grid.filled(r, region_col)) and grid.owner.get(
+        corner = grid.filled(r, region_col)
+        if (is_region_label(corner) or is_year_label(corner)) and grid.owner.get(
                 (r, region_col), (r, region_col))[0] == r:
             return list(range(r, first))
     rows = []
@@ -542,8 +589,16 @@ def _carried(grid: _Grid, rows: list[int], c: int, region_col: int) -> str | Non
     return None
 
 
+_CODE_HEADER = re.compile(r"代码|代号|编码|^code$|^id$|adcode", re.IGNORECASE)
+
+
 def _meaning(c: int, stack: list[str]) -> Column:
     column = Column(col=c, header=stack)
+    if stack and all(is_region_label(t) or is_year_label(t) or _CODE_HEADER.search(squash(t))
+                     for t in stack):
+        # 行政区划代码 beside the names, or 省份 beside 城市: keys, not values
+        column.label = True
+        return column
     names_zh: list[str] = []
     names_en: list[str] = []
     for text in stack:
@@ -608,6 +663,9 @@ def _read_block(grid: _Grid, block: Block, reject, out: SheetReading, context: C
                 reject(r, c, f"no region name in column {region_letter}")
                 continue
             column = block.columns.get(c)
+            if column is not None and column.label:
+                out.skipped[SKIP_REGION] += 1
+                continue
             if column is None or not column.header:
                 reject(r, c, f"no indicator header above column {get_column_letter(c + 1)}")
                 continue

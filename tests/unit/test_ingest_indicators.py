@@ -23,8 +23,8 @@ from orchestration.ingest.indicators import (
     normalize_indicators,
     text_key,
 )
-from orchestration.ingest.units import default_units
 from orchestration.ingest.layout import split_name_unit
+from orchestration.ingest.units import default_units
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_LONG = ROOT / "warehouse" / "bundled" / "province_st_yearbook" / "long"

@@ -251,3 +251,35 @@ def test_reason_categories():
     assert intake.reason_category(
         "unmatched region name '杭州' in 2021; candidates: 杭州市") == "unmatched region name"
     assert intake.reason_category("not a number: 'abc'") == "not a number"
+
+
+def test_table_printed_the_other_way_round_is_read_transposed(tmp_path):
+    # years down, regions across: the provenance is still the cell's own row and column
+    path = tmp_path / "transposed.csv"
+    path.write_text("指标：地区生产总值(亿元)\n年份,北京市,天津市,河北省\n2021,40269,15695,40391\n"
+                    "2022,41611,16311,42370\n", encoding="utf-8")
+    reading = _read(path)
+    assert "transposed" in reading.sheets[0].shape
+    got = reading.values.set_index(["region_name", "year"])[["value", "source_row",
+                                                              "source_col"]]
+    assert got.loc[("天津市", 2022)].tolist() == [16311.0, 4, 3]
+    assert set(reading.values["indicator_name"]) == {"地区生产总值"}
+
+
+def test_code_and_province_columns_beside_the_cities_are_labels(tmp_path):
+    rows = [["表1 主要指标（2020年）"],
+            ["行政区划代码", "省份", "城市", "地区生产总值（亿元）"],
+            ["130100", "河北省", "石家庄市", 5935.1], ["130200", "河北省", "唐山市", 7210.9]]
+    reading = _read(_csv(tmp_path / "codes.csv", rows))
+    assert reading.values["region_name"].tolist() == ["石家庄市", "唐山市"]
+    assert reading.quarantine.empty and reading.skipped["region and year labels"] == 6
+
+
+def test_a_sheet_that_is_not_a_table_of_regions_is_quarantined_cell_by_cell(tmp_path):
+    rows = [["目录"], ["表1", "地区生产总值"], ["表2", "人口"]]
+    book = tmp_path / "book.xlsx"
+    _xlsx(book, sheets=[("目录", rows, []), ("2-12", ROWS, MERGES)])
+    reading = _read(book)
+    toc = reading.quarantine[reading.quarantine["sheet"] == "目录"]
+    assert len(toc) == 5 and toc["reason"].str.startswith("sheet not understood").all()
+    assert len(reading.values) == 15

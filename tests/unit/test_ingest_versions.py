@@ -7,7 +7,6 @@ import pytest
 
 from orchestration.ingest.versions import keep_latest
 
-
 CODES = {"石家庄市": "130100", "石 家 庄": "130100", "唐山市": "130200", "北京": "110000"}
 
 

@@ -1,6 +1,7 @@
 """models_py.unit_root: ADF statistics against statsmodels, simulated finite-sample
-p-values against MacKinnon's published critical values, and the Fisher combination
-by hand and by simulation."""
+p-values against MacKinnon's published critical values, the simulated asymptotic table
+against MacKinnon's asymptotic values, the Fisher combination by hand and by simulation,
+and R plm's saved purtest output on the Grunfeld data."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from scipy import stats
 from statsmodels.tsa.adfvalues import mackinnoncrit, mackinnonp
 from statsmodels.tsa.stattools import adfuller
 
-from models_py.unit_root import adf_test, df_null_quantiles, df_pvalue, fisher_adf
+from models_py.datasets import load_grunfeld
+from models_py.unit_root import (
+    _ASYMPTOTIC_QUANTILES,
+    _PROBS,
+    _fisher_tests,
+    adf_test,
+    df_null_quantiles,
+    df_pvalue,
+    df_pvalue_asymptotic,
+    fisher_adf,
+    simulate_asymptotic_quantiles,
+)
 
 
 def sm_adf(y: np.ndarray, **kw) -> tuple:
@@ -92,12 +104,17 @@ def test_fisher_combination_by_hand() -> None:
         r = adf_test(g.y.to_numpy(), "c", lags=1)
         assert per.set_index("entity").loc[ent, "p_value"] == pytest.approx(r.p_value)
     p = per.p_value.to_numpy()
-    chi, z = res.tests
+    chi, z, pm = res.tests
     assert chi.statistic == pytest.approx(-2 * np.log(p).sum(), rel=1e-12)
     assert chi.p_value == pytest.approx(stats.chi2.sf(chi.statistic, 12), rel=1e-12)
     assert z.statistic == pytest.approx(stats.norm.ppf(p).sum() / np.sqrt(6), rel=1e-12)
     assert z.p_value == pytest.approx(stats.norm.cdf(z.statistic), rel=1e-12)
-    assert list(res.tests_frame()["test"]) == ["ADF - Fisher Chi-square", "ADF - Choi Z-stat"]
+    # Choi's (2001, eq. 18) modified P: (P - 2N) / (2 sqrt(N)), right tail.
+    assert pm.statistic == pytest.approx((chi.statistic - 12) / (2 * np.sqrt(6)), rel=1e-12)
+    assert pm.statistic == pytest.approx(-np.sum(np.log(p) + 1) / np.sqrt(6), rel=1e-12)
+    assert pm.p_value == pytest.approx(stats.norm.sf(pm.statistic), rel=1e-12)
+    assert list(res.tests_frame()["test"]) == ["ADF - Fisher Chi-square", "ADF - Choi Z-stat",
+                                               "ADF - Choi modified P (Pm)"]
 
 
 def test_fisher_size_and_power_in_short_panels() -> None:
@@ -151,6 +168,101 @@ def test_fisher_stays_finite_when_a_cross_section_has_p_of_one() -> None:
     df.loc[df["id"] == 0, "y"] = explosive
     res = fisher_adf(df, "y", "id", "t", lags=0)
     assert res.entity_frame()["p_value"].max() > 1 - 1e-9
-    chi, z = res.tests
+    chi, z, pm = res.tests
     assert np.isfinite(chi.statistic) and np.isfinite(z.statistic)
-    assert 0 <= z.p_value <= 1
+    assert np.isfinite(pm.statistic)
+    assert 0 <= z.p_value <= 1 and 0 <= pm.p_value <= 1
+
+
+# ---------------------------------------------------------------------------------------
+# R plm's conventions, against plm's own saved test output.
+#
+# Reference: R package plm 2.6-4, file inst/tests/test_purtest.Rout.save, repository
+# github.com/cran/plm (CRAN mirror) at commit f4a570e7db56039e5493653bdb3f878f5aedcd0e
+# ("version 2.6-4"); plm is GPL (>= 2); the numbers below are copied from that printed
+# output (R 4.1.2, urca installed). Data: plm's Grunfeld (models_py.datasets.load_grunfeld).
+#
+#   summary(purtest(pG$value, test = "ips", exo = "intercept", lags = 2, dfcor = TRUE,
+#                   p.approx = "MacKinnon1996"))   # columns trho and p.trho
+#   ... the same with p.approx = "MacKinnon1994"  # p.trho
+#   purtest(pG$value, test = "Pm", exo = "intercept", lags = 2, dfcor = TRUE)
+#       Pm = -0.77052, p-value = 0.7795
+#   purtest(pG$value, test = "invnormal", exo = "intercept", lags = 2, dfcor = TRUE)
+#       z = 1.9998, p-value = 0.9772
+#
+# (the Pm and invnormal runs use plm's default p.approx, MacKinnon 1996 with urca
+# installed: the Pm printed is the one the MacKinnon1996 p.trho give, -0.77051, not the
+# one of the MacKinnon1994 p.trho, -0.76782.)
+PLM_TRHO = [-1.43117190, -1.83739675, -1.58422268, -2.15851492, -0.08602929,
+            2.80099666, -1.75556519, 1.02362053, -2.07408161, -2.11875217]
+PLM_P1996 = [0.5685499, 0.3626320, 0.4906848, 0.2218810, 0.9492112,
+             0.9999971, 0.4031653, 0.9969373, 0.2554070, 0.2373267]
+PLM_P1994 = [0.5672441, 0.3620596, 0.4915140, 0.2216450, 0.9508124,
+             0.9990856, 0.4027346, 0.9945090, 0.2550634, 0.2370414]
+PLM_PM, PLM_PM_P = -0.77052, 0.7795
+PLM_Z, PLM_Z_P = 1.9998, 0.9772
+
+
+def test_combination_formulas_reproduce_plm_from_its_own_p_values() -> None:
+    # Fed plm's printed per-firm p-values, the combinations give plm's printed statistics
+    # up to the rounding of those p-values (7 digits: 0.9999971 moves Z by up to 0.0015).
+    chi, z, pm = _fisher_tests(np.array(PLM_P1996), "value")
+    assert pm.statistic == pytest.approx(PLM_PM, abs=5e-5)
+    assert pm.p_value == pytest.approx(PLM_PM_P, abs=5e-5)
+    assert z.statistic == pytest.approx(PLM_Z, abs=0.0015)
+    assert z.p_value == pytest.approx(PLM_Z_P, abs=5e-4)
+
+
+def test_fisher_with_plm_conventions_on_grunfeld() -> None:
+    g = load_grunfeld()
+    res = fisher_adf(g, "value", "firm", "year", "c", lags=2, pvalues="asymptotic_1996")
+    per = res.entity_frame()
+    # Statistics: plm's dfcor = TRUE t ratios to their 8 printed decimals.
+    np.testing.assert_allclose(per.t_stat, PLM_TRHO, rtol=0, atol=1e-7)
+    assert (per.lags == 2).all() and (per.nobs == 17).all()
+    # MacKinnon (1996) asymptotic p-values (plm's default): simulated table, within 0.001.
+    np.testing.assert_allclose(per.p_value, PLM_P1996, rtol=0, atol=1e-3)
+    chi, z, pm = res.tests
+    assert pm.statistic == pytest.approx(PLM_PM, abs=0.005)
+    assert pm.p_value == pytest.approx(PLM_PM_P, abs=0.002)
+    assert z.statistic == pytest.approx(PLM_Z, abs=0.02)
+    assert z.p_value == pytest.approx(PLM_Z_P, abs=0.002)
+    # MacKinnon (1994) surfaces: plm's p.approx = "MacKinnon1994" exactly, except firm 6,
+    # whose t = 2.80 is above the surface's maximum (2.74): p = 1 here, 0.99909 in plm.
+    asy = fisher_adf(g, "value", "firm", "year", "c", lags=2, pvalues="asymptotic")
+    p94 = asy.entity_frame().p_value.to_numpy()
+    others = np.arange(10) != 5
+    np.testing.assert_allclose(p94[others], np.array(PLM_P1994)[others], rtol=0, atol=1e-6)
+    assert p94[5] == pytest.approx(1 - 1e-12)
+
+
+@pytest.mark.parametrize("det", ["n", "c", "ct"])
+def test_asymptotic_table_matches_mackinnon_asymptotic_values(det: str) -> None:
+    quant = _ASYMPTOTIC_QUANTILES[det]
+    assert quant.shape == _PROBS.shape and np.all(np.diff(quant) > 0)
+    # MacKinnon (2010) asymptotic critical values (statsmodels' mackinnoncrit, T = inf).
+    crit = np.interp([0.01, 0.05, 0.10], _PROBS, quant)
+    np.testing.assert_allclose(crit, mackinnoncrit(N=1, regression=det, nobs=np.inf),
+                               atol=0.006)
+    # MacKinnon (1994) asymptotic p-values (statsmodels' mackinnonp) in the body.
+    for stat in np.interp([0.02, 0.1, 0.3, 0.5, 0.7, 0.9], _PROBS, quant):
+        assert df_pvalue_asymptotic(stat, det) == pytest.approx(
+            mackinnonp(stat, regression=det), abs=0.004)
+
+
+def test_asymptotic_pvalues_are_monotone_and_extrapolate_in_the_tails() -> None:
+    grid = np.linspace(-8, 5, 131)
+    p = np.array([df_pvalue_asymptotic(s, "c") for s in grid])
+    assert np.all(np.diff(p) >= 0) and np.all(np.diff(p[(p > 1e-4) & (p < 0.9999)]) > 0)
+    assert 0 < p[0] <= 1e-4 and 0.9999 <= p[-1] < 1
+    assert np.isfinite(stats.norm.ppf(p)).all()
+    with pytest.raises(ValueError):
+        adf_test(np.cumsum(np.ones(30)), pvalues="mackinnon")  # type: ignore[arg-type]
+
+
+def test_asymptotic_table_is_what_its_generator_makes() -> None:
+    # A small rerun of simulate_asymptotic_quantiles (the table used 4,000,000 draws per
+    # sample size): the quantiles in the body agree to its simulation noise.
+    small = simulate_asymptotic_quantiles("c", n_sim=100_000, seed=7)
+    body = (_PROBS >= 0.05) & (_PROBS <= 0.95)
+    np.testing.assert_allclose(small[body], _ASYMPTOTIC_QUANTILES["c"][body], atol=0.03)
