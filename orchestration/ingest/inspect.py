@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from orchestration.ingest import intake, patents
 from orchestration.ingest.landing import IngestError
-from orchestration.ingest.readers import _as_landing_file, guess_kind
+from orchestration.ingest.readers import guess_kind, landing_file_for
 
 MAX_EXAMPLES = 8
 
@@ -35,7 +35,7 @@ def check(path: Path, kind: str | None = None) -> Checked:
     name = str(path)
     try:
         kind = kind or guess_kind(path)
-        file = _as_landing_file(path, kind)
+        file = landing_file_for(path, kind)
     except (IngestError, OSError) as exc:
         return Checked(path, kind or "?", intake.FileReport(name, [], 0, "cells", error=str(exc)),
                        None)

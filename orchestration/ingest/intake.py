@@ -17,7 +17,7 @@ import pandas as pd
 from orchestration.ingest import schema, versions
 from orchestration.ingest.landing import IngestError, LandingFile
 from orchestration.ingest.normalize import normalize_yearbook_values
-from orchestration.ingest.readers import COLUMNS, TARGETS, Reading, _columns, read_tables
+from orchestration.ingest.readers import COLUMNS, TARGETS, Reading, conform, read_tables
 
 # A long value is identified within its indicator code of the export too: two tables of one
 # export may print the same total under different variable codes (techme's RDActivity and
@@ -96,7 +96,7 @@ def take_in(files: list[LandingFile], kind: str, precedence: list[str] | None = 
         except IngestError as exc:
             failed[file.relpath] = str(exc)
     frames = [r.values for r in readings.values()]
-    values = pd.concat(frames, ignore_index=True) if frames else _columns(
+    values = pd.concat(frames, ignore_index=True) if frames else conform(
         pd.DataFrame(columns=COLUMNS[kind]), COLUMNS[kind])
     values, rejected = normalize_yearbook_values(values, TARGETS[kind])
     order = precedence or [f.relpath for f in files]

@@ -290,6 +290,15 @@ class Context:
     scope: str | None = None
 
 
+def title_year(text: str | None) -> int | None:
+    """The data year a title line prints ('（2021年）', '(2021)', '2021年'); None for a
+    preamble range such as '时间：2014-2023' or a line without one."""
+    if not text or _PREAMBLE.match(text.strip()):
+        return None
+    match = _TITLE_YEAR.search(text)
+    return int(match.group(1) or match.group(2)) if match else None
+
+
 def file_year(name: str) -> int | None:
     match = _FILE_YEAR.search(name)
     return int(match.group(1)) if match else None

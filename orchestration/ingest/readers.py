@@ -35,7 +35,6 @@ class SheetSummary:
     unit: str  # "cells" or "rows": what `items` counts
     items: int
     blocks: list[layout.Block] = field(default_factory=list)
-    long_columns: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -64,10 +63,9 @@ def _context(file: LandingFile, sheets: list[Sheet]) -> layout.Context:
     for sheet in sheets:
         for row in sheet.values[:8]:
             for value in row:
-                text = value if isinstance(value, str) else None
-                match = layout._TITLE_YEAR.search(text or "")
-                if match and not layout._PREAMBLE.match(text.strip()):
-                    years.add(int(match.group(1) or match.group(2)))
+                year = layout.title_year(value) if isinstance(value, str) else None
+                if year:
+                    years.add(year)
     year = meta.get("year")
     return layout.Context(
         file_year=layout.file_year(file.path.stem),
@@ -89,7 +87,7 @@ def read_tables(file: LandingFile, kind: str) -> Reading:
     if file.path.suffix.lower() == ".parquet":
         values, quarantine = long_export.read_long_export(file)
         summary = SheetSummary("", LONG_SHAPE, "rows", len(values) + len(quarantine) + 1)
-        return Reading(file, kind, _columns(values, columns), quarantine, summary.items,
+        return Reading(file, kind, conform(values, columns), quarantine, summary.items,
                        Counter({"header": 1}), [summary])
     sheets = load_sheets(file)
     context = _context(file, sheets)
@@ -125,7 +123,7 @@ def read_tables(file: LandingFile, kind: str) -> Reading:
         detail = "; ".join(f"sheet {s.name!r}: {p}" if s.name else p
                            for s in summaries for p in s.problems)
         raise IngestError(f"{file.relpath}: no readable sheet ({detail})")
-    values = _columns(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+    values = conform(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
                       columns)
     quarantine = pd.concat(bad, ignore_index=True) if bad else pd.DataFrame()
     quarantine = quarantine.reindex(columns=schema.QUARANTINE).astype(
@@ -133,7 +131,8 @@ def read_tables(file: LandingFile, kind: str) -> Reading:
     return Reading(file, kind, values, quarantine, items, skipped, summaries)
 
 
-def _columns(values: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def conform(values: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The raw table's columns, in order, with the reader's dtypes."""
     values = values.reindex(columns=columns)
     return values.astype({"source_row": "int64", "year": "int64", "value": "float64"})
 
@@ -161,7 +160,7 @@ def guess_kind(path: Path) -> str:
         # column: the patent reader then says which column is missing.
         if "application_number" in patents.map_columns(head):
             return "patents"
-    file = _as_landing_file(path, "city_yearbook")
+    file = landing_file_for(path, "city_yearbook")
     for sheet in load_sheets(file):
         grid = pd.DataFrame(sheet.values[:long_export.HEADER_SEARCH_ROWS], dtype=object)
         texts = grid.map(cell_text) if len(grid) else grid
@@ -180,7 +179,8 @@ def _first_line(path: Path) -> str:
     return ""
 
 
-def _as_landing_file(path: Path, kind: str) -> LandingFile:
+def landing_file_for(path: Path, kind: str) -> LandingFile:
+    """A file outside the landing zone, fingerprinted as if it were landed under `kind`."""
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     return LandingFile(path=path.resolve(), relpath=f"{kind}/{path.name}", kind=kind,
@@ -192,7 +192,7 @@ def read_path(path: Path, kind: str) -> Reading | tuple[int, int]:
     path as given). Patent extracts are counted inside DuckDB: (rows read, quarantined)."""
     if kind not in KINDS:
         raise IngestError(f"{path}: unknown kind '{kind}' (one of {sorted(KINDS)})")
-    file = _as_landing_file(path, kind)
+    file = landing_file_for(path, kind)
     try:
         if kind == "patents":
             # A national extract is read and counted inside DuckDB, never fetched into pandas.

@@ -15,7 +15,7 @@ import xlwt
 from openpyxl import Workbook
 
 from orchestration.ingest import intake
-from orchestration.ingest.readers import _as_landing_file, guess_kind, read_tables
+from orchestration.ingest.readers import guess_kind, landing_file_for, read_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 NBS_ORIGINAL = (ROOT / "warehouse" / "bundled" / "province_st_yearbook" / "originals"
@@ -98,7 +98,7 @@ def _csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
 
 def _read(path: Path, kind: str | None = None):
     kind = kind or guess_kind(path)
-    reading = read_tables(_as_landing_file(path, kind), kind)
+    reading = read_tables(landing_file_for(path, kind), kind)
     assert reading.balanced(), (reading.items, len(reading.values), len(reading.quarantine),
                                 reading.skipped)
     return reading
@@ -176,7 +176,7 @@ def test_nbs_portal_export_gbk(tmp_path):
     assert hebei == {2023: 7393.0, 2022: 7420.0, 2021: 7448.0}
     assert reading.skipped["note"] == 2 and reading.skipped["title or preamble"] == 3
 
-    taken = intake.take_in([_as_landing_file(path, "city_yearbook")], "city_yearbook")
+    taken = intake.take_in([landing_file_for(path, "city_yearbook")], "city_yearbook")
     assert set(taken.values["indicator_code"]) == {"population_resident"}
     assert set(taken.values["region_level"]) == {"province"}
 
@@ -186,7 +186,7 @@ def test_bundled_nbs_population_table_lands_with_its_real_values(tmp_path):
     shutil.copy(NBS_ORIGINAL, path)
     shutil.copy(NBS_ORIGINAL.with_name(NBS_ORIGINAL.name + ".meta.yml"),
                 path.with_name(path.name + ".meta.yml"))
-    taken = intake.take_in([_as_landing_file(path, "city_yearbook")], "city_yearbook")
+    taken = intake.take_in([landing_file_for(path, "city_yearbook")], "city_yearbook")
     values = taken.values
     assert len(values) == 31 * 18 and taken.quarantine.empty
     assert set(values["indicator_code"]) == {"population_resident"}
@@ -218,7 +218,7 @@ def test_long_export_at_city_level_matches_cities_not_provinces(tmp_path):
             ["浙江省", 2021, "地区生产总值", 73516, "亿元"]]
     path = _csv(tmp_path / "city_long.csv", rows)
     assert guess_kind(path) == "yearbook_long"
-    taken = intake.take_in([_as_landing_file(path, "yearbook_long")], "yearbook_long")
+    taken = intake.take_in([landing_file_for(path, "yearbook_long")], "yearbook_long")
     codes = taken.values.set_index("region_name")[["region_code", "region_level"]]
     assert codes.loc["杭州市"].tolist() == ["330100", "prefecture"]
     assert codes.loc["吉林"].tolist() == ["220200", "prefecture"]
@@ -228,7 +228,7 @@ def test_long_export_at_city_level_matches_cities_not_provinces(tmp_path):
 
 def test_unknown_indicator_is_quarantined_under_its_printed_name(tmp_path):
     rows = [["城市", "年份", "元宇宙指数(点)"], ["杭州市", 2021, 12.5]]
-    taken = intake.take_in([_as_landing_file(_csv(tmp_path / "x.csv", rows), "city_yearbook")],
+    taken = intake.take_in([landing_file_for(_csv(tmp_path / "x.csv", rows), "city_yearbook")],
                            "city_yearbook")
     assert taken.values.empty
     (row,) = taken.quarantine.itertuples(index=False)
@@ -240,7 +240,7 @@ def test_unknown_indicator_is_quarantined_under_its_printed_name(tmp_path):
 def test_newer_file_supersedes_by_code_whatever_the_spelling(tmp_path):
     old = _csv(tmp_path / "a_2021.csv", [["城市", "地区生产总值（万元）"], ["石家庄市", 100]])
     new = _csv(tmp_path / "b_2021.csv", [["城 市", "地区生产总值（万元）"], ["石 家 庄", 150]])
-    files = [_as_landing_file(p, "city_yearbook") for p in (old, new)]
+    files = [landing_file_for(p, "city_yearbook") for p in (old, new)]
     taken = intake.take_in(files, "city_yearbook", [f.relpath for f in reversed(files)])
     assert taken.values["value"].tolist() == [150.0]
     assert taken.reports[files[0].relpath].superseded == 1
