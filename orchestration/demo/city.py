@@ -99,6 +99,14 @@ YEARBOOK_SHEETS = (
     ]),
 )
 MISSING_MARKER = "—"
+# From this edition on the demo workbooks are laid out as the printed yearbook pages are (see
+# write_yearbook_workbook), so the whole pipeline runs on both layouts.
+PRINTED_LAYOUT_FROM = 2018
+ENGLISH = {
+    "地区生产总值与人口": "Gross Regional Product and Population",
+    "财政与战略性新兴产业": "Public Finance and Strategic Emerging Industries",
+    "分行业从业人员与信息化": "Employment by Sector and Informatization",
+}
 
 
 @dataclass(frozen=True)
@@ -372,10 +380,16 @@ def write_sidecar(path: Path, description: str, seed: int) -> Path:
 
 
 def write_yearbook_workbook(yearbook: pd.DataFrame, year: int, path: Path, seed: int) -> Path:
-    """One CCSY-style workbook for one data year: merged two-row headers with units,
-    全市 / 市辖区 blocks, province heading rows, missing markers and a footnote."""
+    """One CCSY-style workbook for one data year, three sheets.
+
+    Before PRINTED_LAYOUT_FROM: merged two-row headers (indicator with unit over its 全市 /
+    市辖区 pair), province heading rows, missing markers and a footnote. From then on, the
+    layout of the printed pages: a Chinese and an English title, the region label "城  市 /
+    City" merged down three header rows, the scope blocks "全 市 / Total City" and "市 辖 区 /
+    Districts under City" merged across their indicator columns on the label's row, indicator
+    names with the unit on a second line, city and province names justified with spaces
+    ("石 家 庄"), GDP printed as text with thousands separators, and a note."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     rng = np.random.default_rng([seed, year])
     rows = yearbook[yearbook["year"] == year].sort_values(["province_name", "city_name"])
@@ -383,34 +397,82 @@ def write_yearbook_workbook(yearbook: pd.DataFrame, year: int, path: Path, seed:
     wb.remove(wb.active)
     for sheet_name, number, title, blocks in YEARBOOK_SHEETS:
         ws = wb.create_sheet(sheet_name)
-        last_col = 1 + 2 * len(blocks)
-        ws.cell(1, 1, f"{number} {title}（{year}年）").font = Font(bold=True)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
-        ws.cell(2, 1, "城市")
-        ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
-        for b, (header, _, _) in enumerate(blocks):
-            col = 2 + 2 * b
-            ws.cell(2, col, header).alignment = Alignment(horizontal="center")
-            ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
-            ws.cell(3, col, "全市")
-            ws.cell(3, col + 1, "市辖区")
-        r = 4
-        for province, group in rows.groupby("province_name", sort=False):
-            ws.cell(r, 1, province)
-            r += 1
-            for rec in group.itertuples(index=False):
-                ws.cell(r, 1, rec.city_name)
-                for b, (_, column, decimals) in enumerate(blocks):
-                    whole = float(getattr(rec, column))
-                    district = round(whole * rec.district_share, decimals)
-                    col = 2 + 2 * b
-                    ws.cell(r, col, int(whole) if decimals == 0 else whole)
-                    missing = rng.random() < 0.05
-                    ws.cell(r, col + 1, MISSING_MARKER if missing else (
-                        int(district) if decimals == 0 else district))
-                r += 1
-        ws.cell(r + 1, 1, SYNTHETIC_NOTE)
+        printed = year >= PRINTED_LAYOUT_FROM
+        write = _write_printed_page if printed else _write_two_row_page
+        write(ws, rows, rng, number, title, blocks, year)
         ws.column_dimensions["A"].width = 16
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _write_two_row_page(ws, rows, rng, number, title, blocks, year) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    last_col = 1 + 2 * len(blocks)
+    ws.cell(1, 1, f"{number} {title}（{year}年）").font = Font(bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.cell(2, 1, "城市")
+    ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
+    for b, (header, _, _) in enumerate(blocks):
+        col = 2 + 2 * b
+        ws.cell(2, col, header).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+        ws.cell(3, col, "全市")
+        ws.cell(3, col + 1, "市辖区")
+    r = 4
+    for province, group in rows.groupby("province_name", sort=False):
+        ws.cell(r, 1, province)
+        r += 1
+        for rec in group.itertuples(index=False):
+            ws.cell(r, 1, rec.city_name)
+            for b, (_, column, decimals) in enumerate(blocks):
+                whole, district = _pair(rec, column, decimals, rng)
+                ws.cell(r, 2 + 2 * b, whole)
+                ws.cell(r, 3 + 2 * b, district)
+            r += 1
+    ws.cell(r + 1, 1, SYNTHETIC_NOTE)
+
+
+def _write_printed_page(ws, rows, rng, number, title, blocks, year) -> None:
+    from openpyxl.styles import Font
+
+    n = len(blocks)
+    last_col = 1 + 2 * n
+    ws.cell(1, 1, f"{number} {title}（{year}年）").font = Font(bold=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
+    ws.cell(2, 1, f"{ENGLISH[title]} ({year})")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+    ws.cell(3, 1, "城  市\nCity")
+    ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    ws.cell(3, 2, "全 市\nTotal City")
+    ws.merge_cells(start_row=3, start_column=2, end_row=3, end_column=1 + n)
+    ws.cell(3, 2 + n, "市 辖 区\nDistricts under City")
+    ws.merge_cells(start_row=3, start_column=2 + n, end_row=3, end_column=last_col)
+    for b, (header, _, _) in enumerate(blocks):
+        name, unit = header[:-1].split("（", 1)
+        for col in (2 + b, 2 + n + b):
+            ws.cell(4, col, f"{name}\n（{unit}）")
+    r = 5
+    for province, group in rows.groupby("province_name", sort=False):
+        ws.cell(r, 1, " ".join(province))
+        r += 1
+        for rec in group.itertuples(index=False):
+            ws.cell(r, 1, " ".join(rec.city_name.removesuffix("市")))
+            for b, (_, column, decimals) in enumerate(blocks):
+                whole, district = _pair(rec, column, decimals, rng)
+                if column == "gdp_wan_yuan":
+                    whole = f"{whole:,}"
+                ws.cell(r, 2 + b, whole)
+                ws.cell(r, 2 + n + b, district)
+            r += 1
+    ws.cell(r + 1, 1, SYNTHETIC_NOTE)
+
+
+def _pair(rec, column: str, decimals: int, rng) -> tuple[object, object]:
+    """The printed whole-city value and its city-proper (市辖区) share, or the missing marker."""
+    whole = float(getattr(rec, column))
+    district = round(whole * rec.district_share, decimals)
+    missing = rng.random() < 0.05
+    return (int(whole) if decimals == 0 else whole,
+            MISSING_MARKER if missing else (int(district) if decimals == 0 else district))

@@ -482,7 +482,8 @@ def _find_block(grid: _Grid, region_col: int, start: int, context: Context) -> B
         shape = "printed table (regions down, indicators across)"
     return Block(
         shape=shape, region_col=region_col, year_col=year_col, header_rows=header_rows,
-        first_data_row=first, end_row=end, columns=columns, table_year=table_year,
+        first_data_row=header_rows[-1] + 1 if header_rows else first, end_row=end,
+        columns=columns, table_year=table_year,
         year_source=year_source, indicator=preamble.get("indicator") or context.indicator,
         unit=preamble.get("unit") or context.unit, scope=title_scope or context.scope,
     )
@@ -510,7 +511,11 @@ def _year_column(grid: _Grid, region_col: int, start: int) -> int | None:
 
 def _header_rows(grid: _Grid, region_col: int, start: int, first: int) -> list[int]:
     """From the row with the region label down to the first data row; without a label, the
-    rows directly above the data that print more than one cell."""
+    rows directly above the data that print more than one cell. A province separator row
+    just above the first data row is not part of the header."""
+    while first > start and grid.row_cells(first - 1) == [region_col] and is_region(
+            grid.text(first - 1, region_col)):
+        first -= 1
     for r in range(first - 1, max(start, first - _MAX_HEADER_ROWS) - 1, -1):
         corner = grid.filled(r, region_col)
         if (is_region_label(corner) or is_year_label(corner)) and grid.owner.get(
