@@ -52,27 +52,34 @@ def attach_region_codes(
 
 def _resolve_levels(values: pd.DataFrame, matched: pd.DataFrame,
                     aliases: pd.DataFrame) -> pd.DataFrame:
-    """A name that means regions of several levels (吉林: the province and the city) takes the
-    level most of its file's other names have: in a city table 吉林 is the city, in a
-    provincial table the province. Ties, and files with no clear level, stay ambiguous."""
-    ambiguous = matched["match_status"] == "ambiguous"
-    if not ambiguous.any():
-        return matched
+    """The level of a row whose name fits several comes from its file: the level most of
+    the file's other names have. So 吉林 (the province and the city) is the city in a city
+    table and the province in a provincial one, and a municipality (北京市: a province and a
+    prefecture-level unit under one code) is a city among cities. Ties, and files with no
+    clear level, stay ambiguous."""
     levels = pd.DataFrame({"file": values["source_file"].to_numpy(),
                            "level": matched["region_level"].to_numpy()})
     sure = matched["match_status"].isin(["exact", "alias"]).to_numpy() & (
         levels["level"] != "national").to_numpy()
     counts = levels[sure].groupby(["file", "level"]).size().unstack(fill_value=0)
+    prefecture_codes = set(aliases.loc[aliases["level"] == "prefecture", "code"])
     out = matched.copy()
+    ambiguous = (matched["match_status"] == "ambiguous").to_numpy()
     for file, row in counts.iterrows():
         ranked = row.sort_values(ascending=False)
         if len(ranked) > 1 and ranked.iloc[0] == ranked.iloc[1]:
             continue
-        rows = ambiguous.to_numpy() & (values["source_file"] == file).to_numpy()
+        dominant = ranked.index[0]
+        in_file = (values["source_file"] == file).to_numpy()
+        if dominant == "prefecture":
+            twin = in_file & (out["region_level"] == "province").to_numpy() & out[
+                "region_code"].isin(prefecture_codes).to_numpy()
+            out.loc[out.index[twin], "region_level"] = "prefecture"
+        rows = ambiguous & in_file
         if not rows.any():
             continue
         again = match_regions(values.loc[rows, "region_name"], values.loc[rows, "year"],
-                              aliases, level=(ranked.index[0], "national"))
+                              aliases, level=(dominant, "national"))
         resolved = again["match_status"].isin(["exact", "alias"])
         out.loc[again.index[resolved]] = again[resolved]
     return out

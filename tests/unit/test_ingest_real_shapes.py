@@ -215,6 +215,7 @@ def test_long_export_at_city_level_matches_cities_not_provinces(tmp_path):
             ["宁波市", 2021, "地区生产总值", 14595, "亿元"],
             ["温州市", 2021, "地区生产总值", 7585, "亿元"],
             ["吉林", 2021, "地区生产总值", 1600, "亿元"],  # the city: the file lists cities
+            ["北京市", 2021, "地区生产总值", 40269, "亿元"],  # a municipality among cities
             ["浙江省", 2021, "地区生产总值", 73516, "亿元"]]
     path = _csv(tmp_path / "city_long.csv", rows)
     assert guess_kind(path) == "yearbook_long"
@@ -223,7 +224,21 @@ def test_long_export_at_city_level_matches_cities_not_provinces(tmp_path):
     assert codes.loc["杭州市"].tolist() == ["330100", "prefecture"]
     assert codes.loc["吉林"].tolist() == ["220200", "prefecture"]
     assert codes.loc["浙江省"].tolist() == ["330000", "province"]
+    assert codes.loc["北京市"].tolist() == ["110000", "prefecture"]
     assert taken.quarantine.empty
+
+
+def test_long_export_of_provinces_keeps_municipalities_and_jilin_as_provinces(tmp_path):
+    rows = [["地区", "年份", "指标", "数值", "单位"],
+            ["北京", 2021, "地区生产总值", 40269, "亿元"],
+            ["吉林", 2021, "地区生产总值", 13235, "亿元"],
+            ["河北", 2021, "地区生产总值", 40391, "亿元"],
+            ["全国", 2021, "地区生产总值", 1143670, "亿元"]]
+    path = _csv(tmp_path / "province_long.csv", rows)
+    taken = intake.take_in([landing_file_for(path, "yearbook_long")], "yearbook_long")
+    levels = taken.values.set_index("region_name")["region_level"].to_dict()
+    assert levels == {"北京": "province", "吉林": "province", "河北": "province",
+                      "全国": "national"}
 
 
 def test_unknown_indicator_is_quarantined_under_its_printed_name(tmp_path):

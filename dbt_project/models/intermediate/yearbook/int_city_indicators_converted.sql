@@ -26,6 +26,9 @@ values_whole_city as (
     select * from {{ ref('int_yearbook_values_unioned') }}
     where coalesce(scope, '全市') = '全市'
         and value_canonical is not null
+        -- a municipality is a province and a prefecture-level unit under one code: in a
+        -- provincial table (matched at province level on ingest) it is not a city value
+        and coalesce(region_level, 'prefecture') = 'prefecture'
 
 ),
 

@@ -27,6 +27,9 @@ long_values as (
     -- out: in the China City Statistical Yearbook it is the sum over cities, not the nation.
     select * from {{ ref('int_yearbook_values_unioned') }}
     where value_canonical is not null
+        -- matched at province or national level on ingest: a municipality in a city table
+        -- (Beijing among the cities) is matched as a prefecture-level unit there
+        and coalesce(region_level, 'province') in ('province', 'national')
         and (
             source_table = 'yearbook_long_values'
             or (coalesce(scope, '全市') = '全市' and region_level = 'province')
