@@ -17,10 +17,14 @@ from orchestration.assets.dbt import dri_dbt_models
 from orchestration.automation import RAW_ASSET_BY_KIND
 
 _KIND_BY_RAW_ASSET = {key: kind for kind, key in RAW_ASSET_BY_KIND.items()}
-# Long exports carry one indicator per value and the province panel is wide by indicator
-# code, so the files behind the columns a study reads can be told apart from the other
-# files of the kind (the real S&T tables from the synthetic provincial demo export).
-_INDICATOR_TABLES = {"yearbook_long": "raw.yearbook_long_values"}
+# The yearbook values reach the panels through these intermediate tables, which keep the
+# source file of every value they carry; the files behind the columns a study reads can so be
+# told apart from the other files of their kind (the real S&T tables from the synthetic
+# provincial demo export; the city demo yearbooks, read into the same raw table as a
+# provincial portal table would be, from the province panel).
+_VALUE_TABLES = {"int_province_indicators": "intermediate.int_province_indicators",
+                 "int_city_indicators_converted": "intermediate.int_city_indicators_converted"}
+_YEARBOOK_KINDS = ("city_yearbook", "yearbook_long")
 
 
 def mart_keys(spec: StudySpec) -> list[AssetKey]:
@@ -39,8 +43,8 @@ def mart_keys(spec: StudySpec) -> list[AssetKey]:
     return keys
 
 
-def landing_kinds(spec: StudySpec) -> list[str]:
-    """Kinds of landing file upstream of the spec's mart, found on the dbt graph."""
+def _lineage(spec: StudySpec) -> tuple[set[str], set[str]]:
+    """(kinds of landing file, dbt model names) upstream of the spec's marts."""
     specs = {s.key: s for s in dri_dbt_models.specs}
     seen: set[AssetKey] = set()
     stack = mart_keys(spec)
@@ -54,7 +58,12 @@ def landing_kinds(spec: StudySpec) -> list[str]:
             kinds.add(_KIND_BY_RAW_ASSET[key])
         if key in specs:
             stack += [dep.asset_key for dep in specs[key].deps]
-    return sorted(kinds)
+    return kinds, {key.path[-1] for key in seen}
+
+
+def landing_kinds(spec: StudySpec) -> list[str]:
+    """Kinds of landing file upstream of the spec's mart, found on the dbt graph."""
+    return sorted(_lineage(spec)[0])
 
 
 def study_provenance(con, spec: StudySpec, kinds: list[str]) -> pd.DataFrame:
@@ -69,19 +78,39 @@ def study_provenance(con, spec: StudySpec, kinds: list[str]) -> pd.DataFrame:
         "SELECT source_file, kind, source_sha256, synthetic, producer, rows_loaded "
         "FROM raw.landing_files WHERE status = 'current' AND list_contains(?, kind) "
         "ORDER BY kind, source_file", [kinds]).df()
-    columns = sorted(required_columns(spec))
-    for kind, table in _INDICATOR_TABLES.items():
-        if kind not in kinds:
-            continue
-        used = con.execute(
-            f"SELECT DISTINCT source_sha256 FROM {table} "
-            "WHERE list_contains(?, indicator_code) OR list_contains(?, indicator_code || "
-            "'_imputed')", [columns, columns]).df()["source_sha256"]
-        if not files["source_sha256"].isin(set(used)).any():
-            continue  # columns derived in dbt: no file can be singled out, so keep them all
-        keep = (files["kind"] != kind) | files["source_sha256"].isin(set(used))
+    used = _yearbook_files_used(con, spec)
+    if used is not None:
+        keep = ~files["kind"].isin(_YEARBOOK_KINDS) | files["source_file"].isin(used)
         files = files[keep]
     return files.reset_index(drop=True)
+
+
+def _yearbook_files_used(con, spec: StudySpec) -> set[str] | None:
+    """Yearbook files whose values the study's columns are built from, or None when that
+    cannot be told (no value table upstream, or only columns derived in dbt: then every
+    yearbook file of the lineage counts)."""
+    _, models = _lineage(spec)
+    columns = sorted(required_columns(spec))
+    used: set[str] = set()
+    found_any = False
+    for model, table in _VALUE_TABLES.items():
+        if model not in models:
+            continue
+        schema, name = table.split(".")
+        if not con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_schema = ? AND table_name = ?", [schema, name]
+                           ).fetchone()[0]:
+            return None
+        rows = con.execute(
+            f"SELECT DISTINCT source_file FROM {table} WHERE list_contains(?, indicator_code) "
+            "OR list_contains(?, indicator_code || '_imputed')", [columns, columns]).df()
+        if len(rows):
+            found_any = True
+            used |= set(rows["source_file"])
+        else:
+            used |= set(con.execute(f"SELECT DISTINCT source_file FROM {table}").df()[
+                "source_file"])
+    return used if found_any else None
 
 
 def source_note(files: pd.DataFrame) -> tuple[str, bool]:

@@ -180,13 +180,6 @@ def parse_value(value: object, text: str) -> tuple[float | None, str | None]:
     return None, f"not a number: {text!r}"
 
 
-def _looks_like_value(value: object, text: str | None) -> bool:
-    if text is None:
-        return False
-    number, reason = parse_value(value, text)
-    return reason is None
-
-
 def _is_number(value: object, text: str | None) -> bool:
     if text is None:
         return False
@@ -201,6 +194,7 @@ def _region_names() -> frozenset[str]:
     return frozenset(load_aliases()["alias_norm"].dropna())
 
 
+@cache
 def region_text(text: str) -> str:
     """The region as printed, without its English name or justification spaces:
     '石 家 庄' -> '石家庄', '北 京 Beijing' -> '北京', 'Inner Mongolia' stays."""
@@ -208,6 +202,7 @@ def region_text(text: str) -> str:
     return zh or en or text
 
 
+@cache
 def is_region(text: str | None) -> bool:
     """Whether the alias table knows the name (in some year, at some level)."""
     from orchestration.ingest.regions import normalize_region_name
