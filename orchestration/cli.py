@@ -105,16 +105,26 @@ def _write_demo(demo, landing: Path, seed: int, cities: int, scale: float) -> No
 def build(
     demo_cities: int = typer.Option(198, help="Cities in the demo data if the landing is empty."),
     demo_scale: float = typer.Option(1.0, help="Patent volume of the demo data if written."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even if nothing changed."),
 ) -> None:
     """Materialize everything in-process: landing -> raw -> dbt -> estimates -> reports,
-    then publish warehouse/dri.duckdb atomically if every step and blocking check passed."""
+    then publish warehouse/dri.duckdb atomically if every step and blocking check passed.
+    When neither the landing files nor the code changed since the published build, nothing
+    is rebuilt ("up to date")."""
     started = time.monotonic()
+    from orchestration import fingerprint
     from orchestration.demo import city as demo
     from orchestration.ingest.landing import discover
 
     landing = paths.landing_dir()
     if not discover(landing):
         _write_demo(demo, landing, demo.DEFAULT_SEED, demo_cities, demo_scale)
+    current = fingerprint.build_fingerprint()
+    if not force and fingerprint.published_fingerprint() == current:
+        console.print(f"up to date: {paths.published_db_path()} was built from these landing "
+                      "files and this code; nothing to do (`dri build --force` rebuilds)")
+        return
+    os.environ[fingerprint.ENV_VAR] = current
 
     from orchestration.automation import BUILD_JOB
 

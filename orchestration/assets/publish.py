@@ -1,9 +1,12 @@
 """Publish layer: the working database becomes the analysts' warehouse, atomically."""
 
 
+import os
+
+import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from orchestration import paths
+from orchestration import fingerprint, paths
 from orchestration.assets.dbt import dri_dbt_models
 from orchestration.assets.studies import STUDY_ASSET_KEYS
 from orchestration.publish import publish
@@ -25,6 +28,10 @@ PUBLISHED = sorted(
     "Runs only when everything upstream succeeded, so analysts never see a failed build.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    # What this build was made from, so an identical rebuild can say "up to date" (a refresh
+    # of one kind records none: the next `dri build` then checks everything again).
+    with duckdb.connect(str(paths.work_db_path())) as con:
+        fingerprint.record(con, os.environ.get(fingerprint.ENV_VAR))
     target = publish(paths.work_db_path(), paths.published_db_path())
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(target)),

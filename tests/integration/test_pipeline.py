@@ -168,3 +168,11 @@ def test_example_queries_run(built_warehouse: Warehouse) -> None:
         proc = run_dri(built_warehouse.env, "sql", "--file", str(path), "--csv")
         assert proc.returncode == 0, (path.name, proc.stderr)
         assert proc.stdout.splitlines(), path.name
+
+
+def test_identical_rebuild_is_up_to_date(built_warehouse: Warehouse) -> None:
+    published = built_warehouse.published.read_bytes()
+    proc = run_dri(built_warehouse.env, "build")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "up to date" in proc.stdout and "Running build_all" not in proc.stdout
+    assert built_warehouse.published.read_bytes() == published
