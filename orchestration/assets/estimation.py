@@ -6,10 +6,58 @@ Each study table replaces its own rows (study, table_name) in ``estimates.models
 The study assets themselves are made in `orchestration.assets.studies`.
 """
 
+import hashlib
+from pathlib import Path
 
+import pandas as pd
 
+import models_py
 from models_py.output import estimates_tables
 from models_py.studies.runner import StudyTable
+
+INPUTS_TABLE = "estimates.table_inputs"
+_MODELS_PY = Path(models_py.__file__).resolve().parent
+
+
+def _code_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(_MODELS_PY.rglob("*.py")):
+        digest.update(path.relative_to(_MODELS_PY).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def inputs_fingerprint(spec, name: str, panel: pd.DataFrame, files: pd.DataFrame) -> str:
+    """What a study table is computed from: its panel (values, columns and dtypes, in the
+    fixed row order read_panel gives), the spec file, the landing files behind it (sha256
+    and synthetic flag: the notes print them) and the econometrics code."""
+    digest = hashlib.sha256(_code_digest())
+    digest.update(name.encode())
+    digest.update(Path(spec.path).read_bytes() if spec.path else repr(spec).encode())
+    digest.update(repr([(c, str(t)) for c, t in panel.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(panel, index=False).to_numpy().tobytes())
+    provenance = files[["source_sha256", "synthetic"]].astype(str) if len(files) else files
+    digest.update(provenance.to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def stored_fingerprint(con, study: str, table_name: str) -> str | None:
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                         "= 'estimates' AND table_name = 'table_inputs'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"SELECT fingerprint FROM {INPUTS_TABLE} WHERE study = ? AND "
+                      "table_name = ?", [study, table_name]).fetchone()
+    return row[0] if row else None
+
+
+def store_fingerprint(con, study: str, table_name: str, fingerprint: str) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {INPUTS_TABLE} (study VARCHAR, table_name "
+                "VARCHAR, fingerprint VARCHAR, estimated_at TIMESTAMP)")
+    con.execute(f"DELETE FROM {INPUTS_TABLE} WHERE study = ? AND table_name = ?",
+                [study, table_name])
+    con.execute(f"INSERT INTO {INPUTS_TABLE} VALUES (?, ?, ?, now()::TIMESTAMP)",
+                [study, table_name, fingerprint])
 
 
 def store_estimates(con, table: StudyTable) -> dict[str, int]:

@@ -42,7 +42,12 @@ from models_py.studies.spec import (
     validate_columns,
 )
 from orchestration import paths
-from orchestration.assets.estimation import store_estimates
+from orchestration.assets.estimation import (
+    inputs_fingerprint,
+    store_estimates,
+    store_fingerprint,
+    stored_fingerprint,
+)
 from orchestration.assets.raw import DUCKDB_POOL
 from orchestration.assets.reports import (
     landing_kinds,
@@ -114,23 +119,42 @@ def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
         "estimates.coefficients and estimates.tests.",
     )
     def _study_table(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+        out_dir = paths.reports_dir() / spec.id
         with duckdb.get_connection() as con:
             try:
                 panel = read_panel(con, spec)
-                table = run_table(spec, name, panel)
             except SpecError as exc:
                 raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
             files = study_provenance(con, spec, kinds)
+            inputs = inputs_fingerprint(spec, name, panel, files)
+            if (stored_fingerprint(con, spec.id, name) == inputs
+                    and (out_dir / f"{name}.json").exists()):
+                # Same panel, provenance, spec and code as the estimates already stored: the
+                # estimates, tables and figures of the last run stand.
+                context.log.info(f"{spec.id}/{name}: inputs unchanged, not re-estimated")
+                return MaterializeResult(metadata={
+                    "reestimated": False,
+                    "reason": "panel, provenance, spec and code unchanged since the last run",
+                    "inputs_fingerprint": inputs,
+                })
+            try:
+                table = run_table(spec, name, panel)
+            except SpecError as exc:
+                raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
             counts = store_estimates(con, table)
-        note, synthetic = source_note(files)
-        if synthetic != spec.synthetic_expected:
-            context.log.warning(
-                f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the spec "
-                f"says synthetic_expected: {str(spec.synthetic_expected).lower()}")
-        written = write_table_outputs(table, spec, paths.reports_dir() / spec.id, note,
-                                      synthetic, _entity_names(panel, spec))
+            note, synthetic = source_note(files)
+            if synthetic != spec.synthetic_expected:
+                context.log.warning(
+                    f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the "
+                    f"spec says synthetic_expected: {str(spec.synthetic_expected).lower()}")
+            written = write_table_outputs(table, spec, out_dir, note, synthetic,
+                                          _entity_names(panel, spec))
+            # Recorded last: a run that dies before its outputs are written re-estimates.
+            store_fingerprint(con, spec.id, name, inputs)
         return MaterializeResult(metadata={
             "dagster/row_count": len(table.frame),
+            "reestimated": True,
+            "inputs_fingerprint": inputs,
             "table": MetadataValue.md(written.markdown),
             "synthetic_inputs": synthetic,
             "estimates_rows": MetadataValue.json(counts),

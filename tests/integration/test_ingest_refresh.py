@@ -96,6 +96,7 @@ def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
     sheet.cell(row, 1).value = " ".join(city.removesuffix("市"))
     corrected = tmp_path / "ccsy_2015_corrected.xlsx"
     book.save(corrected)
+    estimated_before = _estimated_at(warehouse_copy)
 
     proc = run_dri(warehouse_copy.env, "ingest", str(corrected))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
@@ -117,3 +118,19 @@ def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
                      "city_yearbook/ccsy_2015_corrected.xlsx": "current"}
     assert superseded > 0
     assert n == 198 * 15
+    # The city study is re-estimated on the corrected panel; the provincial studies, whose
+    # panels the city file does not touch, keep their estimates (not re-estimated).
+    estimated_after = _estimated_at(warehouse_copy)
+    assert estimated_after["paper002_city", "benchmark"] > estimated_before[
+        "paper002_city", "benchmark"]
+    assert estimated_after["paper000_province", "fe_regression"] == estimated_before[
+        "paper000_province", "fe_regression"]
+    assert estimated_after["real_province_st", "benchmark"] == estimated_before[
+        "real_province_st", "benchmark"]
+
+
+def _estimated_at(warehouse: Warehouse) -> dict:
+    with duckdb.connect(str(warehouse.published), read_only=True) as con:
+        rows = con.execute("SELECT study, table_name, estimated_at FROM "
+                           "estimates.table_inputs").fetchall()
+    return {(study, table): at for study, table, at in rows}
