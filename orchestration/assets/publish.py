@@ -24,7 +24,8 @@ PUBLISHED = sorted(
     key=["published_warehouse"],
     group_name="publish",
     deps=PUBLISHED,
-    description="Atomically replaces warehouse/dri.duckdb with this run's working database. "
+    description="Atomically replaces warehouse/dri.duckdb with a compacted copy of this run's "
+    "working database (only live data: the file does not grow across rebuilds). "
     "Runs only when everything upstream succeeded, so analysts never see a failed build.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
