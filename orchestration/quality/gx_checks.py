@@ -17,6 +17,7 @@ Importing this module reads the YAML files only; Great Expectations is imported 
 check runs.
 """
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -92,15 +93,47 @@ def results_markdown(outcome) -> str:
     return "\n".join(lines)
 
 
+_RELATION = re.compile(r"\b(?:raw|staging|intermediate|marts|ref|estimates|quality)\.\w+",
+                       re.IGNORECASE)
+_EXAMPLES = 3  # failing rows quoted in a check's description
+
+
+def relations(sql: str) -> list[str]:
+    """The warehouse tables a batch query reads (schema.table), in order of appearance."""
+    return list(dict.fromkeys(m.group(0) for m in _RELATION.finditer(sql)))
+
+
+def failure_text(outcome, e) -> str:
+    """What a failed expectation found and where: how many rows of which query on which
+    tables, and the first failing rows (e.g. `year_over_year.no_jump_beyond_factor_10:
+    7 of 4,123 rows (0.17%) of batch year_over_year on raw.yearbook_long_values; e.g.
+    region_code=110000, ...`)."""
+    batch = next((b for b in outcome.suite.batches if b.name == e.batch), None)
+    tables = relations(batch.sql) if batch is not None else []
+    where = f"batch {e.batch}" + (f" on {', '.join(tables)}" if tables else "")
+    if e.error:
+        return f"{e.label}: {e.error} ({where})"
+    if e.unexpected_count is not None and e.element_count:
+        found = (f"{e.unexpected_count:,} of {e.element_count:,} rows "
+                 f"({100 * e.unexpected_count / e.element_count:.2g}%) of {where}")
+    elif e.observed_value is not None:
+        found = f"observed {e.observed_value} in {where}"
+    else:
+        found = f"failed on {where}"
+    examples = "; ".join(_row_text(r) for r in e.failing_rows[:_EXAMPLES])
+    return f"{e.label}: {found}" + (f"; e.g. {examples}" if examples else "")
+
+
 def check_result(outcome) -> AssetCheckResult:
-    """The Dagster result of one validated suite (`validate.SuiteOutcome`)."""
+    """The Dagster result of one validated suite (`validate.SuiteOutcome`). A failure's
+    description says what each failed expectation found and where (`failure_text`)."""
     blocking, warning = outcome.failed_blocking, outcome.failed_warning
     if blocking:
         description = (f"{len(blocking)} blocking expectation(s) failed: "
-                       + ", ".join(e.label for e in blocking))
+                       + " | ".join(failure_text(outcome, e) for e in blocking))
     elif warning:
         description = (f"{len(warning)} warning expectation(s) failed: "
-                       + ", ".join(e.label for e in warning))
+                       + " | ".join(failure_text(outcome, e) for e in warning))
     else:
         description = f"all {len(outcome.expectations) - len(outcome.skipped)} expectations met"
     if outcome.skipped:

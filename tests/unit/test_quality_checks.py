@@ -565,3 +565,18 @@ def test_coupling_coordination_passes_and_a_wrong_grade_blocks(tmp_path) -> None
     assert not result.passed and result.severity == AssetCheckSeverity.ERROR
     entry = failing(result, "(grade_in_band)")
     assert [(r["region_code"], str(r["year"])) for r in entry["rows"]] == [("140000", "2015")]
+
+
+def test_failed_check_description_says_what_and_where(tmp_path) -> None:
+    """The description (shown in the build summary and the UI) gives the count, the query
+    and table, and the first failing rows, not only the expectation's name."""
+    panel = good_panel()
+    panel.loc[0, "dri_index"] = 1.2
+    db = tmp_path / "work.duckdb"
+    write_panel(db, panel)
+    result = run_check(check_for("marts/city_panel"), db)
+    text = result.description
+    assert "dri_index_in_unit_interval" in text
+    assert f"1 of {len(panel)} rows" in text
+    assert "marts.city_panel" in text
+    assert "city_code=130100" in text and "year=2015" in text
