@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance
 from rich.console import Console
@@ -22,6 +23,72 @@ _SHOWN = {
 }
 
 
+# Build phases, in the order they run, for the time totals of the summary.
+GROUPS = ("ingest", "dbt", "checks", "studies", "publish", "other")
+_TIMED = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.STEP_SKIPPED,
+    DagsterEventType.ASSET_MATERIALIZATION,
+    DagsterEventType.ASSET_CHECK_EVALUATION,
+}
+_STEPS_LISTED = 15  # slowest steps shown one per line; the others as one row
+
+
+def step_group(step_key: str, assets: set[str], checks_only: bool) -> str:
+    """The build phase of a step: from the assets it materialized (raw/ ingest, studies/,
+    published_warehouse, anything else is a dbt model or seed), a step that only evaluated
+    checks is `checks`; a step that produced nothing (skipped, failed) goes by its key."""
+    if assets:
+        heads = {a.split("/")[0] for a in assets}
+        if heads <= {"raw"}:
+            return "ingest"
+        if heads <= {"studies"}:
+            return "studies"
+        if heads <= {"published_warehouse"}:
+            return "publish"
+        return "dbt"
+    if checks_only or "_gx_" in step_key:
+        return "checks"
+    for prefix, group in (("raw__", "ingest"), ("studies__", "studies"), ("dri_dbt", "dbt"),
+                          ("published", "publish")):
+        if step_key.startswith(prefix):
+            return group
+    return "other"
+
+
+def step_times(records) -> list[tuple[str, str, float]]:
+    """(group, step, seconds) per step that started, in start order, from the run's event
+    log entries (STEP_START to STEP_SUCCESS / STEP_FAILURE timestamps; a step still open at
+    the end is timed to the last event)."""
+    started: dict[str, float] = {}
+    ended: dict[str, float] = {}
+    assets: dict[str, set[str]] = {}
+    checked: set[str] = set()
+    last = 0.0
+    for entry in records:
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        key, kind = event.step_key, event.event_type
+        last = max(last, entry.timestamp)
+        if kind == DagsterEventType.STEP_START:
+            started.setdefault(key, entry.timestamp)
+        elif kind in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            ended[key] = entry.timestamp
+        elif kind == DagsterEventType.ASSET_MATERIALIZATION:
+            mat = event.event_specific_data.materialization
+            assets.setdefault(key, set()).add(mat.asset_key.to_user_string())
+        elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+            checked.add(key)
+    return [
+        (step_group(key, assets.get(key, set()), key in checked), key,
+         max(0.0, ended.get(key, last) - start))
+        for key, start in sorted(started.items(), key=lambda item: item[1])
+    ]
+
+
 @dataclass
 class BuildSummary:
     success: bool
@@ -32,6 +99,8 @@ class BuildSummary:
     outputs: dict[str, str] = field(default_factory=dict)
     # failed check -> (its description, a sample of the rows behind it)
     check_details: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    steps: list[tuple[str, str, float]] = field(default_factory=list)  # group, step, seconds
+    dbt_log: str | None = None  # where dbt's own lines went
 
     def failure_lines(self) -> list[str]:
         """What failed, with the rows behind each failed blocking check."""
@@ -44,6 +113,30 @@ class BuildSummary:
                          + (f": {description}" if description else ""))
             lines += [f"    {row}" for row in rows]
         return lines
+
+    def group_seconds(self) -> dict[str, float]:
+        totals = {group: 0.0 for group in GROUPS}
+        for group, _, seconds in self.steps:
+            totals[group] += seconds
+        return {group: total for group, total in totals.items() if total or group != "other"}
+
+    def print_times(self, console: Console, elapsed: float) -> None:
+        """Where the time went: the slowest steps, then the seconds by build phase (steps
+        run one after another, so the phases add up to the run's time)."""
+        if not self.steps:
+            return
+        table = Table("step", "phase", "seconds", title="Time by step (slowest first)")
+        ranked = sorted(self.steps, key=lambda s: -s[2])
+        for group, step, seconds in ranked[:_STEPS_LISTED]:
+            table.add_row(step, group, f"{seconds:.1f}")
+        rest = ranked[_STEPS_LISTED:]
+        if rest:
+            table.add_row(f"({len(rest)} other steps)", "", f"{sum(s[2] for s in rest):.1f}")
+        console.print(table)
+        totals = ", ".join(f"{group} {seconds:.1f} s"
+                           for group, seconds in self.group_seconds().items())
+        console.print(f"Time by phase: {totals}; steps {sum(s[2] for s in self.steps):.1f} s "
+                      f"of {elapsed:.1f} s in all")
 
     def print(self, console: Console, elapsed: float) -> None:
         """One table: every asset with its rows and its checks passed / warned / failed."""
@@ -60,6 +153,7 @@ class BuildSummary:
                 f"[yellow]{warned}[/]" if warned else "", f"[red]{failed}[/]" if failed else "",
             )
         console.print(table)
+        self.print_times(console, elapsed)
         totals = [sum(c[i] for c in counts.values()) for i in range(3)]
         console.print(f"Checks: [green]{totals[0]} passed[/], [yellow]{totals[1]} warned[/], "
                       f"[red]{totals[2]} failed[/]")
@@ -74,7 +168,9 @@ class BuildSummary:
         for failure in self.failures:
             console.print(f"[red]failed:[/] {failure}")
         for name, path in self.outputs.items():
-            console.print(f"{name}: {path}")
+            console.print(f"{name}: {path}", highlight=False)
+        if self.dbt_log:
+            console.print(f"dbt output: {self.dbt_log}", highlight=False)
         verdict = "[green]build succeeded[/]" if self.success else "[red]build FAILED[/]"
         console.print(f"{verdict} in {elapsed:.1f} s (run {self.run_id}; `dri ui` shows it)")
 
@@ -146,8 +242,10 @@ def _failing_rows(metadata: dict, limit: int = 5) -> list[str]:
     return lines[: 3 * limit]
 
 
-def run_build(instance: DagsterInstance, console: Console, job_name: str) -> BuildSummary:
-    """Run a job in this process against `instance`; never raises on step failure."""
+def run_build(instance: DagsterInstance, console: Console, job_name: str,
+              dbt_log: Path | None = None) -> BuildSummary:
+    """Run a job in this process against `instance`; never raises on step failure.
+    `dbt_log`: where the dbt step writes dbt's lines (named in the summary if written)."""
     from orchestration.definitions import build_definitions
 
     job = build_definitions().resolve_job_def(job_name)
@@ -185,6 +283,10 @@ def run_build(instance: DagsterInstance, console: Console, job_name: str) -> Bui
                     ev.description or "", _failing_rows(ev.metadata))
         elif event.event_type == DagsterEventType.STEP_FAILURE:
             summary.failures.append(f"{event.step_key}: {_root_cause(event)}")
+    summary.steps = step_times(instance.all_logs(run_id, of_type=_TIMED))
+    ran_dbt = any(group == "dbt" for group, _, _ in summary.steps)
+    if dbt_log is not None and dbt_log.exists() and ran_dbt:
+        summary.dbt_log = str(dbt_log)
     if result.success:
         summary.outputs = {
             "published warehouse": str(paths.published_db_path()),

@@ -28,8 +28,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # one message, one line, however long
+# Width of lines and tables when the output is not a terminal (a log file, a pipe): wide
+# enough that no table column is cut; a terminal keeps its own width.
+PLAIN_WIDTH = 200
+
+
+def make_console(stream=None, **options) -> Console:
+    """A rich Console on `stream` (default stdout), bound to it now (the dbt step redirects
+    sys.stdout to its log file; progress lines must still reach the user). A terminal gets
+    colour; anything else (a file, a pipe, CI) plain text: no ANSI escape codes, lines as
+    long as they are, tables as wide as their columns."""
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return Console(file=stream, **options)
+    options.setdefault("soft_wrap", True)
+    return Console(file=stream, force_terminal=False, no_color=True, color_system=None,
+                   width=PLAIN_WIDTH, **options)
+
+
+console = make_console()
+err = make_console(sys.stderr, soft_wrap=True)  # one message, one line, however long
 
 
 def _use_dagster_home() -> Path:
@@ -106,6 +125,9 @@ def build(
     demo_cities: int = typer.Option(198, help="Cities in the demo data if the landing is empty."),
     demo_scale: float = typer.Option(1.0, help="Patent volume of the demo data if written."),
     force: bool = typer.Option(False, "--force", help="Rebuild even if nothing changed."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also print dbt's own lines "
+                                 "(one per model, seed and test); they always go to "
+                                 "warehouse/work/dbt_run/dbt_output.log."),
 ) -> None:
     """Materialize everything in-process: landing -> raw -> dbt -> estimates -> reports,
     then publish warehouse/dri.duckdb atomically if every step and blocking check passed.
@@ -128,7 +150,7 @@ def build(
 
     from orchestration.automation import BUILD_JOB
 
-    _run_job(BUILD_JOB, started)
+    _run_job(BUILD_JOB, started, verbose=verbose)
 
 
 @app.command()
@@ -138,6 +160,8 @@ def ingest(
     kind: str = typer.Option(None, help="city_yearbook, yearbook_long or patents (guessed "
                              "from the content when omitted)."),
     refresh: bool = typer.Option(True, help="Run the refresh after copying the files."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also print dbt's own lines during the refresh."),
 ) -> None:
     """Check files, put them into the landing zone and refresh what depends on them.
 
@@ -183,7 +207,8 @@ def ingest(
         copied.append(target)
         console.print(f"copied to {target}")
     if refresh:
-        _run_job(_refresh_job_for({k for _, k in accepted}), new_files=copied)
+        _run_job(_refresh_job_for({k for _, k in accepted}), new_files=copied,
+                 verbose=verbose)
 
 
 @app.command()
@@ -217,8 +242,10 @@ def _refresh_job_for(kinds: set[str]) -> str:
 
 
 def _run_job(job_name: str, started: float | None = None,
-             new_files: list[Path] | None = None) -> None:
+             new_files: list[Path] | None = None, verbose: bool = False) -> None:
     started = started if started is not None else time.monotonic()
+    # dbt's lines (a few per model, seed and test) to the log file only, unless --verbose.
+    os.environ[paths.DBT_OUTPUT_ENV] = "console" if verbose else "file"
     console.print("[bold]Preparing dbt manifest[/] (dbt parse)")
     from orchestration.dbt_project import prepare_manifest
 
@@ -229,7 +256,7 @@ def _run_job(job_name: str, started: float | None = None,
     from orchestration.build import run_build
 
     with DagsterInstance.get() as instance:
-        summary = run_build(instance, console, job_name)
+        summary = run_build(instance, console, job_name, dbt_log=paths.dbt_output_log())
     summary.print(console, elapsed=time.monotonic() - started)
     if not summary.success:
         _set_aside_after_failure(summary, new_files)

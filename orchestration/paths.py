@@ -27,6 +27,25 @@ def work_db_path() -> Path:
     return Path(os.environ.get("DRI_DUCKDB_PATH", warehouse_dir() / "work" / "dri_build.duckdb"))
 
 
+def dbt_run_dir() -> Path:
+    """dbt's target and log folder for the build's runs, beside the working file it belongs
+    to: one fixed folder, emptied at the start of each dbt run, so only the last run's
+    artifacts (run_results.json, compiled SQL, dbt.log) stay. dagster-dbt's default would
+    leave a new `dbt_project/target/<step>-<run>-<uuid>/` of about 36 MB behind every run."""
+    return work_db_path().parent / "dbt_run"
+
+
+def dbt_output_log() -> Path:
+    """The dbt lines of the last run (one per node: START, OK / PASS / WARN / ERROR, with
+    timings), as dbt prints them; `dri build` shows them only with --verbose."""
+    return dbt_run_dir() / "dbt_output.log"
+
+
+# DRI_DBT_OUTPUT=file: dbt's lines go only to dbt_output_log() (what `dri build` sets unless
+# --verbose); unset or anything else (runs launched from the Dagster UI): to stdout as well.
+DBT_OUTPUT_ENV = "DRI_DBT_OUTPUT"
+
+
 def published_db_path() -> Path:
     """The file analysts query; replaced atomically after a successful build."""
     return warehouse_dir() / "dri.duckdb"
