@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -89,6 +90,21 @@ def step_times(records) -> list[tuple[str, str, float]]:
     ]
 
 
+_DBT_PROBLEM = re.compile(r"\b(ERROR|FAIL|WARN)\b|Error in |Failure in |Warning in ")
+
+
+def dbt_problem_lines(log: Path, limit: int = 12) -> list[str]:
+    """dbt's lines about what went wrong (errors, failed and warning tests, dbt's own
+    closing counts), from the dbt output log: a failed dbt step's error says only that dbt
+    exited with 1."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    found = [line.strip() for line in lines if _DBT_PROBLEM.search(line)]
+    return found[:limit - 1] + found[-1:] if len(found) > limit else found
+
+
 @dataclass
 class BuildSummary:
     success: bool
@@ -170,6 +186,9 @@ class BuildSummary:
         for name, path in self.outputs.items():
             console.print(f"{name}: {path}", highlight=False)
         if self.dbt_log:
+            if not self.success:
+                for line in dbt_problem_lines(Path(self.dbt_log)):
+                    console.print(f"  dbt: {line}", markup=False, highlight=False)
             console.print(f"dbt output: {self.dbt_log}", highlight=False)
         verdict = "[green]build succeeded[/]" if self.success else "[red]build FAILED[/]"
         console.print(f"{verdict} in {elapsed:.1f} s (run {self.run_id}; `dri ui` shows it)")

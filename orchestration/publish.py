@@ -106,6 +106,8 @@ def refresh_working_file(work_db: Path, compacted: Path) -> bool:
         duckdb.connect(str(work_db)).close()
     except duckdb.Error:
         return False
+    for stale in work_db.parent.glob(f".{work_db.name}.*.tmp"):  # a killed refresh's copy
+        stale.unlink(missing_ok=True)
     tmp = work_db.with_name(f".{work_db.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(compacted, tmp)

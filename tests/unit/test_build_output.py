@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from dagster import AssetKey, DagsterEventType
 from rich.table import Table
 
-from orchestration.build import BuildSummary, step_group, step_times
+from orchestration.build import BuildSummary, dbt_problem_lines, step_group, step_times
 from orchestration.cli import PLAIN_WIDTH, make_console
 
 ANSI = re.compile(r"\x1b\[")
@@ -95,3 +95,23 @@ def test_step_group_by_key_when_nothing_was_materialized() -> None:
     assert step_group("studies__x__y", set(), False) == "studies"
     assert step_group("something_else", set(), False) == "other"
     assert step_group("dri_dbt_models", {"ref/ref_units", "staging/stg_x"}, True) == "dbt"
+
+
+def test_dbt_problem_lines_pick_errors_and_the_closing_counts(tmp_path) -> None:
+    log = tmp_path / "dbt_output.log"
+    log.write_text("\n".join([
+        "Running with dbt=1.11.16",
+        "1 of 3 START sql table model marts.city_panel ......... [RUN]",
+        "1 of 3 ERROR creating sql table model marts.city_panel  [ERROR in 0.10s]",
+        "2 of 3 PASS not_null_city_panel_city_code ............. [PASS in 0.05s]",
+        "3 of 3 WARN 2 assert_province_indicators_all_in_panel  [WARN 2 in 0.02s]",
+        "Runtime Error in model city_panel (models/marts/panels/city_panel.sql)",
+        "Done. PASS=1 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=3",
+    ]), encoding="utf-8")
+    assert dbt_problem_lines(log) == [
+        "1 of 3 ERROR creating sql table model marts.city_panel  [ERROR in 0.10s]",
+        "3 of 3 WARN 2 assert_province_indicators_all_in_panel  [WARN 2 in 0.02s]",
+        "Runtime Error in model city_panel (models/marts/panels/city_panel.sql)",
+        "Done. PASS=1 WARN=1 ERROR=1 SKIP=0 NO-OP=0 TOTAL=3",
+    ]
+    assert dbt_problem_lines(tmp_path / "missing.log") == []
