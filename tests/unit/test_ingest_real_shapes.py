@@ -91,7 +91,8 @@ def _xls(path: Path) -> Path:
 
 def _csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame(rows, dtype=object)
+    width = max(len(row) for row in rows)
+    frame = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows], dtype=object)
     frame.to_csv(path, header=False, index=False, encoding=encoding)
     return path
 
