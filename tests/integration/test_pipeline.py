@@ -176,3 +176,17 @@ def test_identical_rebuild_is_up_to_date(built_warehouse: Warehouse) -> None:
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "up to date" in proc.stdout and "Running build_all" not in proc.stdout
     assert built_warehouse.published.read_bytes() == published
+
+
+def test_value_provenance_traces_a_panel_value_to_its_cell(built_warehouse: Warehouse) -> None:
+    # 2020 is printed in the demo's printed-page layout: "石 家 庄", GDP as "1,234,567"
+    cell = query(built_warehouse, "SELECT * FROM marts.value_provenance WHERE region_code = "
+                 "'130100' AND year = 2020 AND indicator_code = 'gdp' AND scope = '全市'")
+    panel = query(built_warehouse, "SELECT gdp FROM marts.city_panel WHERE city_code = "
+                  "'130100' AND year = 2020")
+    assert len(cell) == 1 and cell["value"][0] == pytest.approx(panel["gdp"][0])
+    row = cell.iloc[0]
+    assert (row.source_file, row.sheet_name) == ("city_yearbook/ccsy_2020.xlsx", "人口与经济")
+    assert (row.header_printed, row.region_printed, row.unit_printed) == ("地区生产总值", "石家庄",
+                                                                          "万元")
+    assert "," in row.value_printed and row.source_row > 5 and row.source_col == 2
