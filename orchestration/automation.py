@@ -14,12 +14,15 @@ from dagster import (
     AssetSelection,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    RunFailureSensorContext,
     RunRequest,
     ScheduleDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
     define_asset_job,
+    get_dagster_logger,
+    run_failure_sensor,
     sensor,
 )
 
@@ -92,3 +95,24 @@ def landing_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReaso
         for kind in kinds
     ]
     return SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
+
+
+@run_failure_sensor(
+    name="landing_failure_sensor",
+    monitored_jobs=list(refresh_jobs.values()),
+    default_status=DefaultSensorStatus.STOPPED,
+    description="When a refresh the landing sensor started fails (a blocking check on the new "
+    "values, say), moves the landing files the published warehouse has never loaded to "
+    "warehouse/landing/failed/ with the reason, so later refreshes run without them. Switch it "
+    "on with the landing sensor.",
+)
+def landing_failure_sensor(context: RunFailureSensorContext) -> None:
+    from orchestration.recovery import set_aside_new_files
+
+    if context.dagster_run.tags.get("dri/trigger") != "landing_sensor":
+        return  # runs started by `dri ingest` / `dri build` are handled by the CLI
+    message = context.failure_event.message or "run failed"
+    reason = (f"refresh run {context.dagster_run.run_id} ({context.dagster_run.job_name}) "
+              f"failed; the published warehouse was left as it was\n{message}")
+    for relpath, moved in set_aside_new_files(reason):
+        get_dagster_logger().warning(f"{relpath}: moved to {moved} after a failed refresh")

@@ -265,41 +265,14 @@ def _run_job(job_name: str, started: float | None = None,
 
 def _set_aside_after_failure(summary, new_files: list[Path] | None) -> None:
     """After a failed refresh, move the files that started it out of the live landing zone
-    (landing/failed/, the reason beside each), so the next build runs without them; the
-    published warehouse was not replaced. Without an explicit list (`dri build`), the suspects
-    are the landing files the published warehouse has never loaded; on a first build there is
-    nothing to compare with, and nothing is moved."""
-    from orchestration.ingest.landing import discover, set_aside
+    (orchestration.recovery); the published warehouse was not replaced."""
+    from orchestration.recovery import set_aside_new_files
 
-    landing = paths.landing_dir()
-    if new_files is None:
-        published = _published_checksums()
-        if published is None:
-            return
-        new_files = [f.path for f in discover(landing) if f.sha256 not in published]
-    if not new_files:
-        return
     reason = "refresh failed; the published warehouse was left as it was\n" + "\n".join(
         summary.failure_lines())
-    for path in new_files:
-        relpath = Path(path).resolve().relative_to(landing.resolve()).as_posix()
-        moved = set_aside(landing, relpath, reason)
+    for relpath, moved in set_aside_new_files(reason, new_files):
         err.print(f"[yellow]moved[/] {relpath} to {moved} (reason in "
                   f"{moved.name}.reason.txt); `dri build` now runs without it")
-
-
-def _published_checksums() -> set[str] | None:
-    import duckdb
-
-    db = paths.published_db_path()
-    if not db.exists():
-        return None
-    try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            return {r[0] for r in con.execute(
-                "SELECT source_sha256 FROM raw.landing_files").fetchall()}
-    except duckdb.Error:
-        return None
 
 
 @app.command()

@@ -14,6 +14,7 @@ from orchestration.assets.dbt import dri_dbt_models
 from orchestration.automation import (
     BUILD_JOB,
     build_all_job,
+    landing_failure_sensor,
     landing_sensor,
     monthly_refresh,
     refresh_jobs,
@@ -43,7 +44,7 @@ def build_definitions() -> Definitions:
         ],
         asset_checks=ASSET_CHECKS,
         jobs=[build_all_job, *refresh_jobs.values()],
-        sensors=[landing_sensor],
+        sensors=[landing_sensor, landing_failure_sensor],
         schedules=[monthly_refresh],
         resources={
             "duckdb": DuckDBResource(database=str(work_db)),
