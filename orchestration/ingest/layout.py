@@ -74,7 +74,6 @@ _PREAMBLE = re.compile(
     re.IGNORECASE)
 _UNIT_NOTE = re.compile(r"(?:^|\s)(?:单位|计量单位|unit)\s*[:：]\s*([^\s;；,，]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_PERCENT = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))%$")
 
 
 # ---------------------------------------------------------------------------- text
@@ -526,14 +525,14 @@ def _header_rows(grid: _Grid, region_col: int, start: int, first: int) -> list[i
 
 
 def _title_year(grid: _Grid, rows: list[int]) -> tuple[int | None, str]:
+    """The year of the title line closest above the header."""
     for r in reversed(rows):
         for c in grid.row_cells(r):
             text = unicodedata.normalize("NFKC", grid.text(r, c))
-            if _PREAMBLE.match(text.strip()) and not text.strip().startswith(("指标", "Indicator")):
-                continue  # "时间：2014-2023" is a range, not the table's year
-            match = _TITLE_YEAR.search(text)
-            if match:
-                return int(match.group(1) or match.group(2)), f"title row {r + 1}"
+            year = title_year(text) or (title_year(text.split(":", 1)[1])
+                                        if text.strip().startswith(("指标", "Indicator")) else None)
+            if year:
+                return year, f"title row {r + 1}"
     return None, ""
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from orchestration.ingest import schema
 from orchestration.ingest.grid import cell_text
 from orchestration.ingest.landing import IngestError, LandingFile, read_csv_grid
-from orchestration.ingest.layout import MISSING_MARKERS, is_note, split_name_unit
+from orchestration.ingest.layout import is_note, parse_value, split_name_unit
 from orchestration.ingest.patents import header_key
 from orchestration.ingest.units import default_units, unit_key
 
@@ -85,7 +85,6 @@ REQUIRED = ("region_name", "year", "value")
 # Statistical software writes these for "no value"; like the printed dashes, they are a
 # NULL value, not an error.
 EXPORT_MISSING = frozenset({"NA", "N/A", "NaN", "nan", "null", "NULL", "None"})
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0+)?(?:年(?:度)?)?$")
 _EXCERPT = 200
 
@@ -329,14 +328,10 @@ def _parse_values(cells: pd.Series, text: pd.Series) -> tuple[pd.Series, np.ndar
 
 
 def _parse_value(text: str) -> tuple[float, str | None]:
-    folded = unicodedata.normalize("NFKC", text)
-    if text in MISSING_MARKERS or folded in MISSING_MARKERS or folded in EXPORT_MISSING:
+    if unicodedata.normalize("NFKC", text) in EXPORT_MISSING:
         return np.nan, None
-    # Thousands separators and stray spaces are printing artefacts, not data.
-    compact = re.sub(r"[\s,]", "", folded)
-    if _NUMBER.match(compact):
-        return float(compact), None
-    return np.nan, f"not a number: '{text}'"
+    number, problem = parse_value(text, text)
+    return (np.nan if number is None else number), problem
 
 
 def _split_units(
