@@ -3,6 +3,8 @@ the manifest (`dbt parse`) before `@dbt_assets` reads it."""
 
 from __future__ import annotations
 
+import os
+
 from dagster_dbt import DbtProject
 
 from orchestration import paths
@@ -11,6 +13,21 @@ DBT_PROJECT = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.D
 
 
 def prepare_manifest(force: bool = False) -> None:
-    """Write target/manifest.json with `dbt parse`, through dagster-dbt's own preparer."""
-    if force or not DBT_PROJECT.manifest_path.exists():
+    """Write target/manifest.json with `dbt parse`, through dagster-dbt's own preparer.
+
+    The parse sees the profile the runs will see (DRI_DUCKDB_PATH, read by profiles.yml, set
+    to the working file as `definitions.build_definitions` sets it for the runs): dbt reuses
+    a parse (partial parsing, dagster-dbt copies partial_parse.msgpack into the run's target
+    folder) only when the connection settings, the path among them, are equal; otherwise
+    every run says "Unable to do partial parsing ... profile has changed" and parses again."""
+    if not force and DBT_PROJECT.manifest_path.exists():
+        return
+    before = os.environ.get("DRI_DUCKDB_PATH")
+    os.environ["DRI_DUCKDB_PATH"] = str(paths.work_db_path())
+    try:
         DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+    finally:
+        if before is None:
+            os.environ.pop("DRI_DUCKDB_PATH", None)
+        else:
+            os.environ["DRI_DUCKDB_PATH"] = before

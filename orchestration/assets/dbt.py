@@ -1,7 +1,12 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, with dbt tests as checks."""
 
-
+import contextlib
+import os
+import shutil
+import sys
+import time
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import duckdb as duckdb_lib
@@ -12,7 +17,10 @@ from orchestration import paths
 from orchestration.assets.raw import DUCKDB_POOL
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
 
-DBT_PROJECT.prepare_if_dev()
+# `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
+# with the profile the runs use.
+if DBT_PROJECT.preparer.using_dagster_dev():
+    prepare_manifest(force=True)
 
 
 class DriDbtTranslator(DagsterDbtTranslator):
@@ -32,8 +40,10 @@ class DriDbtTranslator(DagsterDbtTranslator):
 
 
 def dbt_build_args() -> list[str]:
-    """Arguments of the one dbt invocation per run (kept a plain function so it is testable)."""
-    return ["build"]
+    """Arguments of the one dbt invocation per run (kept a plain function so it is testable).
+    No colours: dbt's lines go to a log file (and, with --verbose, wherever stdout goes), and
+    dbt colours them whether or not that is a terminal."""
+    return ["build", "--no-use-colors"]
 
 
 def with_row_counts(context: AssetExecutionContext, events: list, database: str) -> Iterator:
@@ -55,6 +65,37 @@ def with_row_counts(context: AssetExecutionContext, events: list, database: str)
             })
 
 
+class _Tee:
+    """A text stream writing to several streams."""
+
+    def __init__(self, *streams) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+def fresh_run_dir() -> Path:
+    """The fixed target folder of this run (paths.dbt_run_dir), emptied: only the last run's
+    artifacts are kept. Per-run folders that dagster-dbt's default left in the project's
+    target/ before (`<op>-<run>-<uuid>`, about 36 MB each) are removed once they are ten
+    minutes old (a run in another checkout state could still be writing a younger one)."""
+    run_dir = paths.dbt_run_dir()
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    legacy = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
+    for old in legacy.glob(f"{dri_dbt_models.op.name}-*-*"):
+        if old.is_dir() and time.time() - old.stat().st_mtime > 600:
+            shutil.rmtree(old, ignore_errors=True)
+    return run_dir
+
+
 prepare_manifest()
 
 
@@ -64,5 +105,14 @@ prepare_manifest()
     pool=DUCKDB_POOL,
 )
 def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    events = list(dbt.cli(dbt_build_args(), context=context).stream())
+    # A fixed target folder: dagster-dbt copies the parse's partial_parse.msgpack into it
+    # (it is empty), so dbt does not parse the project again, and nothing piles up.
+    run_dir = fresh_run_dir()
+    # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
+    # its path) and echo them only when asked.
+    with paths.dbt_output_log().open("w", encoding="utf-8") as log:
+        echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
+        with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
+            invocation = dbt.cli(dbt_build_args(), context=context, target_path=run_dir)
+            events = list(invocation.stream())
     yield from with_row_counts(context, events, str(paths.work_db_path()))

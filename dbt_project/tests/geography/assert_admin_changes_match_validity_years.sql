@@ -2,6 +2,9 @@
 -- (year-end convention): the unit that disappears was last valid the year before the change,
 -- a unit that appears is first valid in the year of the change, and a unit that receives
 -- territory exists in that year. Returns the disagreeing changes.
+-- Shown in Dagster as an asset check of ref_admin_changes: the test reads several models, so
+-- its config names the one it guards (dagster-dbt's meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'ref_admin_changes'}}}) }}
 
 with
 

@@ -1,6 +1,9 @@
 -- Every alias must point to a region of its level (dim_regions), and an alias of a
 -- prefecture-level unit may only be valid in years in which the unit exists. Returns the
 -- offending aliases.
+-- Shown in Dagster as an asset check of ref_region_aliases: the test reads several models, so
+-- its config names the one it guards (dagster-dbt's meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'ref_region_aliases'}}}) }}
 
 with
 

@@ -1,5 +1,8 @@
 -- Both subsystems of a coupling (ref_index_coupling) are index systems of the coupling's
 -- level, and they are two different systems. Returns the offending couplings.
+-- Shown in Dagster as an asset check of ref_index_coupling: the test reads several models, so
+-- its config names the one it guards (dagster-dbt's meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'ref_index_coupling'}}}) }}
 
 with
 

@@ -1,5 +1,8 @@
 -- The dimension scores of a region-year add up to its entropy index. Returns the region-years
 -- where they do not.
+-- Shown in Dagster as an asset check of index_entropy_dimension_scores: the test reads
+-- several models, so its config names the one it guards (dagster-dbt's meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'index_entropy_dimension_scores'}}}) }}
 
 with
 

@@ -3,6 +3,9 @@
 -- the kept components add up to 1; the loadings of an indicator on all components have
 -- squares adding up to 1 (its standardized variance); the number of kept components matches
 -- the scores table. Returns the offending systems.
+-- Shown in Dagster as an asset check of index_pca_eigenvalues: the test reads several models, so
+-- its config names the one it guards (dagster-dbt's meta.dagster.ref).
+{{ config(meta={'dagster': {'ref': {'name': 'index_pca_eigenvalues'}}}) }}
 
 with
 

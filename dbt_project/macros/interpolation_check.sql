@@ -1,14 +1,17 @@
--- An interpolated value lies between the two observed values it was made from (which must
--- exist, be observed and bracket its year); an observed value equals what was reported. Checked
--- on both panels' long models. Fails with the offending rows.
+{#-
+    Rows of a gap-filled long model that break the interpolation rule (tests/panels/
+    assert_*_interpolated_values_lie_between_their_neighbours.sql, one test per panel so each
+    is a Dagster asset check of its own model): an interpolated value lies between the two
+    observed values it was made from (which must exist, be observed and bracket its year); an
+    observed value equals what was reported; a filled value has no reported value that year.
 
-{%- set panels = [
-    ('int_city_indicators_interpolated', 'city_code', 'int_city_indicators_converted', 'city_code', '1 = 1'),
-    ('int_province_indicators_interpolated', 'region_code', 'int_province_indicators', 'region_code', "region_level = 'province'"),
-] %}
-
-{%- for model, unit_column, reported_model, reported_unit, reported_filter in panels %}
-{{ 'union all' if not loop.first }}
+    model:           the gap-filled model (e.g. int_city_indicators_interpolated)
+    unit_column:     its unit key column
+    reported_model:  the model of reported values it was filled from
+    reported_unit:   that model's unit key column
+    reported_filter: SQL condition selecting the reported rows the panel uses
+-#}
+{% macro interpolation_violations(model, unit_column, reported_model, reported_unit, reported_filter) %}
 select
     '{{ model }}' as model,
     filled.{{ unit_column }} as unit_code,
@@ -39,4 +42,4 @@ where
         false))
     or (filled.imputation = 'observed' and filled.value is distinct from same_year.value)
     or (filled.imputation <> 'observed' and same_year.value is not null)
-{%- endfor %}
+{% endmacro %}
