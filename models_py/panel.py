@@ -244,6 +244,7 @@ class PanelResult:
     xtreg: XtregStats | None = None
     intercept: float = float("nan")
     intercept_se: float = float("nan")
+    dep_mean: float = float("nan")  # mean of the dependent variable on the rows used
 
     @property
     def model_description(self) -> str:
@@ -630,6 +631,7 @@ def fit_panel_ols(
         xtreg=xtreg,
         intercept=float(res.params[_CONST]),
         intercept_se=float(np.sqrt(cov_full.loc[_CONST, _CONST])),
+        dep_mean=float(y.mean()),
     )
 
 

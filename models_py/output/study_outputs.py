@@ -20,7 +20,7 @@ import pandas as pd
 
 from models_py.output import figures
 from models_py.output.report_html import ReportFigure, ReportTable, render_report
-from models_py.output.table_cells import display_cells, has_row_labels
+from models_py.output.table_cells import display_cells, has_row_labels, superscripts
 from models_py.output.tables import to_markdown
 from models_py.output.tables_excel import SheetTable, write_workbook
 from models_py.output.tables_latex import to_latex
@@ -43,8 +43,9 @@ class TableFiles:
 
 def table_notes(table: Any, source_note: str, synthetic: bool) -> list[str]:
     """The table's own notes, then where the data come from; the synthetic warning first
-    so no copy of the table loses it."""
-    notes = [n for n in table.notes if str(n).strip()]
+    so no copy of the table loses it. Plain-text powers ("diff^2") become superscripts
+    ("diff²") so Markdown, HTML, Excel and LaTeX print a power, not a caret."""
+    notes = [superscripts(n) for n in table.notes if str(n).strip()]
     head = [SYNTHETIC_NOTE] if synthetic else []
     return [*head, *notes, *([source_note] if source_note else [])]
 
@@ -123,23 +124,56 @@ def _coefficients_for_plot(table: Any, spec: Any) -> tuple[pd.DataFrame, str] | 
     return None
 
 
+def group_styles(spec: Any) -> dict[str, figures.GroupStyle]:
+    """One `figures.GroupStyle` per grouping column the study's tables use (heterogeneity,
+    region interaction, PCA index by group): the order and labels of the spec's `groups`
+    and `group_labels` (else the known groupings'), so every figure of the study gives a
+    group the same label and colour."""
+    order: dict[str, list[str]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for t in getattr(spec, "tables", []):
+        options = getattr(t, "options", {}) or {}
+        column = options.get("group")
+        if not column:
+            continue
+        order.setdefault(column, [])
+        order[column] += [str(g) for g in options.get("groups") or []
+                          if str(g) not in order[column]]
+        labels.setdefault(column, {}).update(
+            {str(k): str(v) for k, v in (options.get("group_labels") or {}).items()})
+    return {c: figures.group_style(c, labels=labels[c], order=order[c],
+                                   title=spec.labels.get(c) if hasattr(spec, "labels") else None)
+            for c in order}
+
+
+def _table_group(table: Any, spec: Any) -> str | None:
+    spec_table = next((t for t in getattr(spec, "tables", []) if t.name == table.name), None)
+    return (getattr(spec_table, "options", {}) or {}).get("group") if spec_table else None
+
+
 def draw_figures(table: Any, spec: Any, out_dir: Path, synthetic: bool,
                  entity_names: dict[Any, str] | None = None) -> list[tuple[str, Path]]:
     """Every figure the table's results support: coefficient by group / model, the
-    mediation effects, the threshold LR curve, index trends and ranked bars by region."""
+    mediation effects, the threshold LR curve, index trends and ranked bars by region.
+    Groups get the study's labels and colours (`group_styles`)."""
     note = SYNTHETIC_NOTE if synthetic else ""
     label = spec.labels.get
     data = table.figure_data or {}
     out: list[tuple[str, Path]] = []
     stem = out_dir / table.name
+    styles = group_styles(spec)
 
     plotted = _coefficients_for_plot(table, spec)
     if plotted is not None:
         rows, term = plotted
+        grouping = _table_group(table, spec)
+        style = styles.get(grouping) if grouping else None
+        if style is not None:
+            rows = rows.assign(label=rows["label"].map(style.label))
         title = f"{table.title}: coefficient on {label(term, term)}"
         out.append((title, figures.coefficient_by_group_plot(
             rows, stem.with_name(f"{table.name}_coef.png"), title=title,
-            xlabel=f"Coefficient on {label(term, term)} (95% CI)", note=note)))
+            xlabel=f"Coefficient on {label(term, term)} (95% CI)", note=note, style=style)))
 
     effects = data.get("effects")
     if isinstance(effects, pd.DataFrame) and not effects.empty:
@@ -168,17 +202,25 @@ def draw_figures(table: Any, spec: Any, out_dir: Path, synthetic: bool,
             group = "all"
             frame[group] = "all"
         frame[group] = frame[group].astype(str)
-        title = f"{name}: mean by {group} and year"
+        # one style for both figures, from the spec and every group in the scores
+        base = styles.get(group)
+        style = figures.group_style(
+            group, frame[group].unique(), labels=base.labels if base else None,
+            order=list(base.labels) if base else (), title=base.title if base else None)
+        if base is not None:  # the spec's colours win for the groups it names
+            style = figures.GroupStyle(style.title, style.labels,
+                                       {**style.colours, **base.colours})
+        title = f"{name}: mean by {style.title.lower()} and year"
         out.append((title, figures.index_trend_plot(
             frame, spec.time, value, group, stem.with_name(f"{table.name}_trend.png"),
-            title=title, note=note)))
+            title=title, note=note, style=style)))
         last = frame[frame[spec.time] == frame[spec.time].max()].copy()
         names = entity_names or {}
         last["label"] = [names.get(e, str(e)) for e in last[spec.entity]]
         title = f"{name} in {last[spec.time].max()}, ranked"
         out.append((title, figures.ranked_bar_plot(
             last, "label", value, group, stem.with_name(f"{table.name}_rank.png"),
-            title=title, note=note)))
+            title=title, note=note, style=style)))
     return out
 
 

@@ -10,6 +10,8 @@ to LaTeX/Excel by other renderers, without re-formatting numbers:
                   (0.031)     (0.047)
     N             2970        2970
     R² (within)   0.412       0.398
+    Mean of dep.  2.315       2.315
+    Clusters      198         198
     City FE       Yes         Yes
     Year FE       Yes         No
     ============  ==========  ==========
@@ -24,6 +26,19 @@ import pandas as pd
 from models_py.panel import PanelResult
 
 STAT_ROWS = ("N", "R² (within)")
+MEAN_ROW = "Mean of dep. var."
+CLUSTERS_ROW = "Clusters"
+
+
+def clusters(result: PanelResult) -> str:
+    """Number of clusters of the standard errors as esttab's N_clust prints it ("" when the
+    errors are not clustered; entities × periods for two-way clustering)."""
+    cov = str(getattr(result, "cov_type", ""))
+    if cov == "clustered_entity" and result.n_entities:
+        return f"{result.n_entities:d}"
+    if cov == "clustered_twoway" and result.n_entities:
+        return f"{result.n_entities:d} × {result.n_periods:d}"
+    return ""
 
 
 def _stars(pvalue: float, thresholds: Sequence[float]) -> str:
@@ -50,9 +65,11 @@ def regression_table(
 
     Rows: for every coefficient its estimate with significance stars, and beneath it
     the standard error in parentheses (the row label of a standard-error row is ""),
-    then N, R² (within), and Yes/No rows for the entity and year effects (named by
-    `fe_labels`). Terms appear in the order of `labels` (if given), then in the order
-    they first appear in the models; a model without a term has an empty cell.
+    then N, R² (within), the mean of the dependent variable (when the models carry it)
+    and the number of clusters (when any model's errors are clustered), as esttab users
+    add with ``estadd``/``stats(N r2 ymean N_clust)``, and Yes/No rows for the entity and
+    year effects (named by `fe_labels`). Terms appear in the order of `labels` (if given),
+    then in the order they first appear in the models; a model without a term has an empty cell.
     Columns are "(1) <model name>", "(2) <model name>", ...
 
     Args:
@@ -95,9 +112,18 @@ def regression_table(
         index += [labels.get(term, term), ""]
         rows += [coef_row, se_row]
 
-    index += [*STAT_ROWS, *fe_labels]
+    index += list(STAT_ROWS)
     rows.append([f"{r.nobs:d}" for r in results])
     rows.append([f"{r.r2_within:.{digits}f}" for r in results])
+    means = [float(getattr(r, "dep_mean", float("nan"))) for r in results]
+    if any(m == m for m in means):
+        index.append(MEAN_ROW)
+        rows.append(["" if m != m else f"{m:.{digits}f}" for m in means])
+    counts = [clusters(r) for r in results]
+    if any(counts):
+        index.append(CLUSTERS_ROW)
+        rows.append(counts)
+    index += list(fe_labels)
     rows.append(["Yes" if r.entity_effects else "No" for r in results])
     rows.append(["Yes" if r.time_effects else "No" for r in results])
 

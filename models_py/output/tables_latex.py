@@ -3,7 +3,7 @@
     {\\def\\sym#1{\\ifmmode^{#1}\\else\\(^{#1}\\)\\fi}
     \\begin{table}[htbp]\\centering
     \\caption{Title}\\label{tab:study-table}
-    \\begin{tabular}{l*{2}{c}}
+    \\setbox0=\\hbox{\\begin{tabular}{l*{2}{c}}
     \\toprule
                     &\\multicolumn{1}{c}{(1)}&\\multicolumn{1}{c}{(2)}\\\\
                     &\\multicolumn{1}{c}{base}&\\multicolumn{1}{c}{controls}\\\\
@@ -13,12 +13,20 @@
     \\midrule
     N               &        2970         &        2970        \\\\
     \\bottomrule
-    \\multicolumn{3}{l}{\\footnotesize Standard errors in parentheses}\\\\
-    \\end{tabular}
+    \\end{tabular}}%
+    \\dimen0=\\wd0 \\ifdim\\dimen0<0.6\\linewidth \\dimen0=0.6\\linewidth\\fi
+    \\begin{minipage}{\\dimen0}\\centering\\box0
+    \\par\\smallskip\\footnotesize\\raggedright
+    Standard errors in parentheses\\par
+    \\end{minipage}
     \\end{table}
     }
 
-Needs only the booktabs package (Chinese labels: compile with xelatex + ctex).
+The notes wrap under the table as threeparttable's tablenotes would: the tabular is set in
+box 0 and the notes in a minipage as wide as the tabular (at least 0.6 of the text width,
+so a narrow table does not squeeze them into a column), so a long note never widens the
+table beyond the text block. Needs only the booktabs package (no threeparttable; Chinese
+labels: compile with xelatex + ctex).
 """
 
 from __future__ import annotations
@@ -27,7 +35,12 @@ import re
 
 import pandas as pd
 
-from models_py.output.table_cells import display_cells, has_row_labels, regression_blocks
+from models_py.output.table_cells import (
+    display_cells,
+    has_row_labels,
+    regression_blocks,
+    superscripts,
+)
 
 # Order matters: the backslash first, or the escapes of the others would be escaped again.
 _SPECIALS = [
@@ -45,7 +58,6 @@ _SPECIALS = [
 # Characters that pdflatex without extra packages cannot set; xelatex would, but the
 # plain forms work everywhere.
 _UNICODE = {
-    "²": r"\textsuperscript{2}",
     "−": "-",
     "–": "--",
     "—": "---",
@@ -57,9 +69,26 @@ _UNICODE = {
     "<": r"\textless{}",
     ">": r"\textgreater{}",
 }
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
 _STARS = re.compile(r"^(.*?)(\*+)$")
 _NUMBERED = re.compile(r"^\((\d+)\)\s*(.*)$")
 SYM_DEF = r"\def\sym#1{\ifmmode^{#1}\else\(^{#1}\)\fi}"
+# Set the tabular (\dritable) in box 0 at normal size; if wider than the text, again in
+# footnotesize, then in scriptsize with narrower column gaps.
+FIT_WIDTH = (r"\setbox0=\hbox{\dritable}\ifdim\wd0>\linewidth"
+             r" \setbox0=\hbox{\footnotesize\dritable}\fi"
+             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\scriptsize\tabcolsep=3pt\dritable}\fi")
+# Estimated widths (Computer Modern 10pt): a character, the gaps around a column.
+_PT_PER_CHAR = 5.0
+_PT_PER_COL = 12.0
+_EM_PER_CHAR = 0.5
+_PANEL_LIMIT_PT = 400.0  # about 1.15 x an A4 article's 345pt text width
+_TEXT_WRAP = 24  # longer text cells wrap (a note column, a verdict)
+_LABEL_WRAP = 34  # longer row labels wrap
+_HEADER_MIN = 9  # longer column names wrap over at least this many characters
+_NUMBER = re.compile(r"^[-+(\[]?[\d.,<>*\s\[\]()e+-]*$")
+NOTES_WIDTH = r"\dimen0=\wd0 \ifdim\dimen0<0.6\linewidth \dimen0=0.6\linewidth\fi"
 
 
 def latex_escape(text: object) -> str:
@@ -74,7 +103,10 @@ def latex_escape(text: object) -> str:
         out = out.replace(token, escaped)
     for char, escaped in _UNICODE.items():
         out = out.replace(char, escaped)
-    return out
+    # "diff²", "x⁻¹": one \textsuperscript per run of superscript characters
+    digits = str.maketrans(_SUPERSCRIPTS, "0123456789-")
+    return _SUPERSCRIPT_RUN.sub(
+        lambda m: "\\textsuperscript{" + m.group(0).translate(digits) + "}", out)
 
 
 def _cell(text: str, stars: bool) -> str:
@@ -92,21 +124,56 @@ def _line(parts: list[str]) -> str:
     return ("{}" + text if text.startswith("[") else text) + r" \\"
 
 
-def _header(columns: list[str], corner: str | None) -> list[str]:
+def _wrap(text: str, em: float, align: str = r"\raggedright") -> str:
+    """`text` (already escaped) in a top-aligned paragraph `em` wide, so it breaks lines."""
+    return f"\\parbox[t]{{{em:g}em}}{{{align} {text}}}"
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in str(text).split()), default=0)
+
+
+def _header(columns: list[str], corner: str | None, widths: list[int]) -> list[str]:
     """esttab's two header lines "(1)" / model name when the columns are numbered,
-    otherwise one line of column names."""
+    otherwise one line of column names. A name longer than its column's numbers wraps
+    (centred, bottom-aligned) instead of widening the column."""
+
+    def head(text: str, width: int) -> str:
+        escaped = latex_escape(text)
+        if len(text) > max(width, _HEADER_MIN):
+            # never narrower than its longest word, which cannot break
+            em = round(max(width, _HEADER_MIN, _longest_word(text) + 1) * _EM_PER_CHAR, 1)
+            escaped = f"\\parbox[b]{{{em:g}em}}{{\\centering {escaped}}}"
+        return f"\\multicolumn{{1}}{{c}}{{{escaped}}}"
+
     numbered = [_NUMBERED.match(c) for c in columns]
     if all(numbered):
-        lines = [[f"\\multicolumn{{1}}{{c}}{{({m.group(1)})}}" for m in numbered]]
+        lines = [[head(f"({m.group(1)})", w) for m, w in zip(numbered, widths, strict=True)]]
         names = [m.group(2) for m in numbered]
         if any(names):
-            lines.append([f"\\multicolumn{{1}}{{c}}{{{latex_escape(n)}}}" for n in names])
+            lines.append([head(n, w) for n, w in zip(names, widths, strict=True)])
     else:
-        lines = [[f"\\multicolumn{{1}}{{c}}{{{latex_escape(c)}}}" for c in columns]]
+        lines = [[head(c, w) for c, w in zip(columns, widths, strict=True)]]
     if corner is None:  # no row-label column
         return [_line(line) for line in lines]
     first = [latex_escape(corner)] + [""] * (len(lines) - 1)
     return [_line([lead, *line]) for lead, line in zip(first, lines, strict=True)]
+
+
+def _panels(label_chars: int, widths: list[int], limit: float) -> list[list[int]]:
+    """Column indices split into panels whose estimated width (pt at 10pt) stays under
+    `limit`: a table with 31 entity columns is printed as stacked panels, as by hand."""
+    panels: list[list[int]] = [[]]
+    used = _PT_PER_CHAR * label_chars + _PT_PER_COL if label_chars else 0.0
+    start = used
+    for j, width in enumerate(widths):
+        need = _PT_PER_CHAR * width + _PT_PER_COL
+        if panels[-1] and used + need > limit:
+            panels.append([])
+            used = start
+        panels[-1].append(j)
+        used += need
+    return panels
 
 
 def to_latex(
@@ -123,33 +190,81 @@ def to_latex(
     (coefficient, then its standard error or t in parentheses on a row labelled "", then
     N, R², fixed-effect Yes/No rows): stars are set as superscripts and a midrule
     separates the statistics. Every label, cell, title and note is escaped.
+
+    Width: the table must fit an A4 text block in a plain ``article``. Text cells longer
+    than `_TEXT_WRAP` characters and long row labels wrap in a ``\\parbox``, long column
+    names wrap over their column, a table wider than about 1.3 text widths is split into
+    stacked panels of columns (the header repeated), and in LaTeX the tabular is set in
+    normal size, else footnotesize, else scriptsize with narrower column gaps, whichever
+    first fits ``\\linewidth``. The notes wrap under it, as wide as the table.
     """
     cells = display_cells(table, digits)
     show_labels = has_row_labels(table)
     columns = [str(c) for c in cells.columns]
-    n_cols = len(columns) + (1 if show_labels else 0)
-    spec = ("l" if show_labels else "") + (f"*{{{len(columns)}}}{{c}}" if columns else "")
 
-    header = _header(columns, str(table.index.name or "") if show_labels else None)
-    body: list[str] = []
+    # characters each column needs: its longest cell (a long text cell wraps at _TEXT_WRAP)
+    widths = []
+    wrapped = []
+    for j in range(len(columns)):
+        values = [str(v) for v in cells.iloc[:, j]]
+        longest = max((len(v) for v in values), default=0)
+        text = any(v and not _NUMBER.match(v) for v in values)
+        wrapped.append(text and longest > _TEXT_WRAP)
+        widths.append(min(longest, _TEXT_WRAP))
+    header_widths = [max(w, _HEADER_MIN) for w in widths]
+    labels = [str(v) for v in cells.index] if show_labels else []
+    label_chars = min(max((len(v) for v in labels), default=0), _LABEL_WRAP)
+    if show_labels:
+        label_chars = max(label_chars, len(str(table.index.name or "")), 1)
+    panels = _panels(label_chars, header_widths, _PANEL_LIMIT_PT) if columns else [[]]
+    n_data = max(len(p) for p in panels)
+    spec = ("l" if show_labels else "") + (f"*{{{n_data}}}{{c}}" if n_data else "")
+
+    def cell(j: int, value: str) -> str:
+        text = _cell(value, stars=regression)
+        if not wrapped[j]:
+            return text
+        return _wrap(text, round(max(_TEXT_WRAP, _longest_word(value) + 1) * _EM_PER_CHAR, 1))
+
+    def row_label(text: str) -> str:
+        escaped = latex_escape(text)
+        if len(text) > _LABEL_WRAP:
+            chars = max(_LABEL_WRAP, _longest_word(text) + 1)
+            return _wrap(escaped, round(chars * _EM_PER_CHAR, 1))
+        return escaped
+
     split = regression_blocks(table)[0] if regression else len(cells)
-    for i, (row_label, row) in enumerate(zip(cells.index, cells.itertuples(index=False),
-                                             strict=True)):
-        if regression and i == split and 0 < split < len(cells):
-            body.append(r"\midrule")
-        parts = [latex_escape(row_label)] if show_labels else []
-        parts += [_cell(str(v), stars=regression) for v in row]
-        body.append(_line(parts))
+    rows = list(zip(cells.index, cells.itertuples(index=False), strict=True))
+    blocks: list[str] = []
+    for k, panel in enumerate(panels):
+        pad = [""] * (n_data - len(panel))
+        header = _header([columns[j] for j in panel],
+                         str(table.index.name or "") if show_labels else None,
+                         [widths[j] for j in panel])
+        if pad:
+            header = [h.removesuffix(r" \\") + " & " * len(pad) + r" \\" for h in header]
+        if k:
+            blocks.append(r"\midrule")
+        blocks += [*header, r"\midrule"]
+        for i, (label_text, row) in enumerate(rows):
+            if regression and i == split and 0 < split < len(cells):
+                blocks.append(r"\midrule")
+            parts = [row_label(str(label_text))] if show_labels else []
+            parts += [cell(j, str(row[j])) for j in panel] + pad
+            blocks.append(_line(parts))
 
     lines = ["{" + SYM_DEF, r"\begin{table}[htbp]\centering"]
     caption = f"\\caption{{{latex_escape(title)}}}"
     if label:
         caption += f"\\label{{{re.sub(r'[^A-Za-z0-9:._-]', '-', label)}}}"
-    lines += [caption, f"\\begin{{tabular}}{{{spec}}}", r"\toprule", *header, r"\midrule",
-              *body, r"\bottomrule"]
-    for note in notes:
-        if note.strip():
-            lines.append(f"\\multicolumn{{{n_cols}}}{{l}}{{\\footnotesize "
-                         f"{latex_escape(note.strip())}}} \\\\")
-    lines += [r"\end{tabular}", r"\end{table}", "}"]
+    lines += [caption, f"\\def\\dritable{{\\begin{{tabular}}{{{spec}}}", r"\toprule",
+              *blocks, r"\bottomrule", r"\end{tabular}}%", FIT_WIDTH]
+    # The notes wrap in a minipage as wide as the tabular (box 0), at least 0.6 \linewidth:
+    # a long note can no longer stretch the table past the text block.
+    lines += [NOTES_WIDTH, r"\begin{minipage}{\dimen0}\centering\box0"]
+    written = [latex_escape(superscripts(n.strip())) for n in notes if str(n).strip()]
+    if written:
+        lines.append(r"\par\smallskip\footnotesize\raggedright")
+        lines += [f"{note}\\par" for note in written]
+    lines += [r"\end{minipage}", r"\end{table}", "}"]
     return "\n".join(lines) + "\n"

@@ -23,6 +23,7 @@ from models_py.cointegration import kao_test
 from models_py.descriptive import correlation, describe
 from models_py.heterogeneity import by_group, interaction_model
 from models_py.mediation import bias_corrected_interval, mediate, percentile_interval
+from models_py.output.table_cells import format_p, p_equals
 from models_py.output.tables import regression_table, star_note
 from models_py.panel import PanelResult, fit_panel_ols
 from models_py.pca import PCAResult, principal_components
@@ -373,7 +374,7 @@ def _t_heterogeneity(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> Stu
     for t in tests:
         out.notes.insert(0, f"Test of equal {m.core} coefficients across groups (pooled "
                             f"interaction model): F({t.df}) = {t.statistic:.3f}, "
-                            f"p = {t.p_value:.4f}.")
+                            f"{p_equals(t.p_value)}.")
         out.key_numbers["equal slopes F"] = t.statistic
         out.key_numbers["equal slopes p"] = t.p_value
     out.figure_data["coefficients"] = pd.DataFrame({
@@ -410,7 +411,7 @@ def _t_interaction(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> Study
                             labels=inter_labels)
     out.tests = _tests(res.tests)
     for t in res.tests:
-        out.notes.insert(0, f"{t.test}: F({t.df}) = {t.statistic:.3f}, p = {t.p_value:.4f}.")
+        out.notes.insert(0, f"{t.test}: F({t.df}) = {t.statistic:.3f}, {p_equals(t.p_value)}.")
         out.key_numbers[f"{t.test} F"] = t.statistic
         out.key_numbers[f"{t.test} p"] = t.p_value
     for term in res.model.params.index:
@@ -439,7 +440,7 @@ def _t_mediation(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTa
     extra: list[tuple[str, str]] = [
         ("Indirect effect a×b", _fmt(res.indirect)),
         ("Sobel Z", f"{res.sobel_z:.3f}"),
-        ("Sobel p-value", f"{res.sobel_p:.4f}"),
+        ("Sobel p-value", format_p(res.sobel_p)),
     ]
     keys = {"total": float(res.total.params[m.core]), "direct": float(res.b_path.params[m.core]),
             "a": res.a, "b": res.b, "indirect": res.indirect, "sobel_z": res.sobel_z,
@@ -502,7 +503,7 @@ def _t_correlation(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> Study
         index=False)}
     return _stats_table(spec, table, frame,
                         [f"Pearson correlations on {res.nobs} complete rows; beneath each "
-                         "coefficient the p-value of t = r sqrt((n-2)/(1-r^2))."],
+                         "coefficient the p-value of t = r sqrt((n-2)/(1-r²))."],
                         key_numbers=keys, figure_data={"pairs": tidy})
 
 
@@ -622,16 +623,23 @@ def _t_hausman(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTabl
     t = res.test
     keys = {"chi2": t.statistic, "df": float(t.df), "p": t.p_value}
     if t.df in ("", "0") or t.p_value != t.p_value:
-        summary = ("Hausman statistic undefined: V_FE - V_RE has no positive eigenvalue "
+        summary = ("Hausman statistic undefined: V_FE − V_RE is not positive definite and "
+                   "has no positive eigenvalue "
                    f"(quadratic form {t.statistic:.3f}); the fixed- and random-effects "
                    "estimates are too close for the test to be computed.")
     else:
         summary = (f"Hausman test (cross-section random): chi2({t.df}) = {t.statistic:.3f}, "
-                   f"p = {t.p_value:.4f}; H0: {t.null}.")
-    return _stats_table(spec, table, comp,
-                        [summary,
-                         "Per coefficient: chi2(1) = diff^2 / (Var_FE - Var_RE), classical "
-                         "covariances."],
+                   f"{p_equals(t.p_value)}; H0: {t.null}.")
+    notes = [summary]
+    if "not positive definite" in t.test and t.df not in ("", "0"):
+        # hausman() marks the test "Hausman (V_FE - V_RE not positive definite: g-inverse)"
+        # in estimates.tests; the printed table says so too.
+        notes.append(f"Caveat: V_FE − V_RE is not positive definite, so the statistic uses "
+                     f"its generalized (Moore-Penrose) inverse, with degrees of freedom its "
+                     f"rank ({t.df}) rather than the {len(comp)} coefficients compared.")
+    notes.append("Per coefficient: chi2(1) = diff² / (Var_FE − Var_RE), classical "
+                 "covariances.")
+    return _stats_table(spec, table, comp, notes,
                         key_numbers=keys, tests=_tests([t]), models=[fe, re],
                         model_labels=[fe.name, re.name])
 
@@ -688,7 +696,7 @@ def _t_pca(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTable:
          f"component(s), rule '{res.rule}'; index = components weighted by eigenvalue "
          f"share, on {res.n_obs} complete rows. KMO = {res.kmo.overall:.3f} "
          f"({res.kmo.verdict}); Bartlett chi2({bart.df}) = {bart.statistic:.2f}, "
-         f"p = {bart.p_value:.4f}."],
+         f"{p_equals(bart.p_value)}."],
         key_numbers=keys, tests=_tests(tests),
         figure_data={"scores": scores, "eigenvalues": eigen, "group": group,
                      "index": d["name"]})

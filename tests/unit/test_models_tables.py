@@ -81,6 +81,7 @@ def test_layout_stars_and_standard_errors(two_models: list[PanelResult]) -> None
         "",
         "N",
         "R² (within)",
+        "Clusters",  # both models cluster by entity (198 cities); no mean given: no row
         "City FE",
         "Year FE",
     ]
@@ -90,8 +91,27 @@ def test_layout_stars_and_standard_errors(two_models: list[PanelResult]) -> None
     assert col1[6:8] == ["", ""]  # model 1 has no "gov"
     assert col2[:2] == ["0.100", "(0.200)"]
     assert col2[4:8] == ["", "", "2.000**", "(0.500)"]
-    assert col1[8:] == ["2970", "0.412", "Yes", "Yes"]
-    assert col2[8:] == ["2800", "0.300", "Yes", "No"]
+    assert col1[8:] == ["2970", "0.412", "198", "Yes", "Yes"]
+    assert col2[8:] == ["2800", "0.300", "198", "Yes", "No"]
+
+
+def test_mean_of_dependent_and_clusters_rows(two_models: list[PanelResult]) -> None:
+    """esttab's stats(N r2 ymean N_clust): the mean of the dependent variable when the
+    models carry it, the clusters of each model's errors ("" when not clustered)."""
+    from dataclasses import replace
+
+    models = [replace(two_models[0], dep_mean=2.31549),
+              replace(two_models[1], cov_type="robust"),
+              replace(two_models[1], name="twoway", cov_type="clustered_twoway")]
+    table = regression_table(models)
+    assert table.loc["Mean of dep. var."].tolist() == ["2.315", "", ""]
+    assert table.loc["Clusters"].tolist() == ["198", "", "198 × 15"]
+    unclustered = regression_table([replace(two_models[0], cov_type="robust")])
+    assert "Clusters" not in unclustered.index and "Mean of dep. var." not in unclustered.index
+    fitted = fit_panel_ols(load_grunfeld(), "inv", ["value", "capital"], "firm", "year")
+    table = regression_table([fitted])
+    assert table.loc["Mean of dep. var."].iloc[0] == f"{load_grunfeld()['inv'].mean():.3f}"
+    assert table.loc["Clusters"].iloc[0] == "10"
 
 
 def test_digits_labels_and_custom_stars(two_models: list[PanelResult]) -> None:

@@ -70,7 +70,8 @@ def test_latex_regression_table_has_the_esttab_shape(results) -> None:
         assert depth >= 0
     begins = re.findall(r"\\begin\{(\w+)\}", tex)
     ends = re.findall(r"\\end\{(\w+)\}", tex)
-    assert begins == ["table", "tabular"] and ends == ["tabular", "table"]
+    assert begins == ["table", "tabular", "minipage"]
+    assert ends == ["tabular", "minipage", "table"]
     assert tex.count(r"\toprule") == 1 and tex.count(r"\bottomrule") == 1
     # header rule, and the rule between the coefficients and the statistics
     assert tex.count(r"\midrule") == 2
@@ -95,10 +96,13 @@ def test_latex_regression_table_has_the_esttab_shape(results) -> None:
     assert all(float(r.pvalues["x_core"]) < 0.01 for r in results)
     assert coef_rows[0].count(r"\sym{***}") == len(results)
     assert sum(r.startswith("Control z") for r in rows) == 1
-    stats = rows[-4:]
+    stats = rows[-6:]
     assert stats[0].startswith("N & ") and "textsuperscript{2}" in stats[1]
-    assert stats[2] == r"City FE & Yes & Yes \\" and stats[3] == r"Year FE & Yes & Yes \\"
-    assert len(rows) == 2 * 2 + 4
+    mean_y = f"{results[0].dep_mean:.3f}"
+    assert stats[2] == f"Mean of dep. var. & {mean_y} & {mean_y} \\\\"
+    assert stats[3] == r"Clusters & 40 & 40 \\"  # errors clustered by the 40 entities
+    assert stats[4] == r"City FE & Yes & Yes \\" and stats[5] == r"Year FE & Yes & Yes \\"
+    assert len(rows) == 2 * 2 + 6
     assert r"results\_\{x\}" in tex and r"50\% synthetic" in tex
     assert r"p\textless{}0.1" in tex  # OT1 fonts would print "<" as an inverted "!"
 
@@ -116,7 +120,8 @@ def test_latex_statistics_table_without_row_labels() -> None:
     tex = to_latex(frame, "Tests", [])
     assert r"\begin{tabular}{*{3}{c}}" in tex
     rows = _rows(tex)
-    assert rows == [r"ADF & 1.235 & 1.00e-05 \\", r"Kao & -2.500 &  \\"]
+    # p-values below 0.001 read "<0.001" (not 1.00e-05 or 0.000)
+    assert rows == [r"ADF & 1.235 & \textless{}0.001 \\", r"Kao & -2.500 &  \\"]
 
 
 def test_latex_row_starting_with_bracket_is_shielded() -> None:
