@@ -115,7 +115,7 @@ def failure_text(outcome, e) -> str:
         return f"{e.label}: {e.error} ({where})"
     if e.unexpected_count is not None and e.element_count:
         found = (f"{e.unexpected_count:,} of {e.element_count:,} rows "
-                 f"({100 * e.unexpected_count / e.element_count:.2g}%) of {where}")
+                 f"({100 * e.unexpected_count / e.element_count:.3g}%) of {where}")
     elif e.observed_value is not None:
         found = f"observed {e.observed_value} in {where}"
     else:
@@ -128,16 +128,16 @@ def check_result(outcome) -> AssetCheckResult:
     """The Dagster result of one validated suite (`validate.SuiteOutcome`). A failure's
     description says what each failed expectation found and where (`failure_text`)."""
     blocking, warning = outcome.failed_blocking, outcome.failed_warning
+    skipped = f" ({len(outcome.skipped)} skipped)" if outcome.skipped else ""
     if blocking:
-        description = (f"{len(blocking)} blocking expectation(s) failed: "
+        description = (f"{len(blocking)} blocking expectation(s) failed{skipped}: "
                        + " | ".join(failure_text(outcome, e) for e in blocking))
     elif warning:
-        description = (f"{len(warning)} warning expectation(s) failed: "
+        description = (f"{len(warning)} warning expectation(s) failed{skipped}: "
                        + " | ".join(failure_text(outcome, e) for e in warning))
     else:
-        description = f"all {len(outcome.expectations) - len(outcome.skipped)} expectations met"
-    if outcome.skipped:
-        description += f"; {len(outcome.skipped)} skipped"
+        description = (f"all {len(outcome.expectations) - len(outcome.skipped)} expectations "
+                       f"met{skipped}")
     failing = {e.label: {"blocking": e.blocking, "unexpected_count": e.unexpected_count,
                          "error": e.error or None, "rows": e.failing_rows}
                for e in blocking + warning}

@@ -580,3 +580,39 @@ def test_failed_check_description_says_what_and_where(tmp_path) -> None:
     assert f"1 of {len(panel)} rows" in text
     assert "marts.city_panel" in text
     assert "city_code=130100" in text and "year=2015" in text
+
+
+def long_values(rows: list[tuple[str, str, str, int, float]]) -> pd.DataFrame:
+    """raw.yearbook_long_values rows (region code, name, indicator, year, value in 亿元)."""
+    return pd.DataFrame([{
+        "source_file": "yearbook_long/techme/MarketPush.csv", "source_sha256": "b" * 64,
+        "sheet": "", "source_row": i + 2, "source_col": None, "year": year,
+        "region_name": name, "indicator_name": indicator, "unit": "亿元", "scope": None,
+        "value_text": str(value), "value": value, "indicator_key": indicator,
+        "region_code": code, "region_level": "province", "region_match": "exact",
+        "indicator_code": indicator, "canonical_unit": "亿元", "value_canonical": value,
+        "source_preference": 1, "loaded_at": pd.Timestamp(2026, 1, 1),
+    } for i, (code, name, indicator, year, value) in enumerate(rows)]).astype({"year": "int32"})
+
+
+def test_reviewed_jumps_of_the_real_tables_do_not_warn_but_new_ones_do(tmp_path) -> None:
+    """raw_yearbook_long_values.yml: Guangxi's 2021 technology-market spike and R&D funds
+    from abroad were reviewed (no warning on the bundled data); any other tenfold jump warns."""
+    db = tmp_path / "work.duckdb"
+    out = "tech_market_outflow_value"
+    write_table(db, "raw.yearbook_long_values", long_values([
+        ("450000", "广西", out, 2020, 91.6691), ("450000", "广西", out, 2021, 940.5765),
+        ("410000", "河南", "rd_expenditure_foreign", 2020, 8.283),
+        ("410000", "河南", "rd_expenditure_foreign", 2021, 0.1785),
+    ]))
+    assert run_check(check_for("raw/yearbook_long_values"), db).passed
+    write_table(db, "raw.yearbook_long_values", long_values([
+        ("450000", "广西", out, 2020, 91.6691), ("450000", "广西", out, 2021, 940.5765),
+        ("530000", "云南", out, 2020, 10.0), ("530000", "云南", out, 2021, 150.0),
+    ]))
+    result = run_check(check_for("raw/yearbook_long_values"), db)
+    assert not result.passed and result.severity == AssetCheckSeverity.WARN
+    (row,) = failing(result, "no_jump_beyond_factor_10")["rows"]
+    assert (row["region_code"], row["year"]) == ("530000", 2021)
+    # The reviewed row is not in the batch: one pair left, and it failed.
+    assert "1 of 1 rows (100%)" in result.description and "云南" in result.description
