@@ -408,11 +408,20 @@ def _write_export(con, schema: str, name: str, fmt: str, path: Path) -> int:
                 frame[column] = frame[column].dt.tz_localize(None)
         frame.to_excel(path, index=False, sheet_name=name[:31], engine="openpyxl")
         return len(frame)
-    from models_py.output.stata import write_dta
+    from models_py.output.stata import dataset_label, write_dta
 
-    label = f"{schema}.{name} (DRI Warehouse)"
-    if _warehouse_is_synthetic(con):
-        label = f"SYNTHETIC demo inputs: {label}"
+    # A table with a per-study `synthetic` column (the estimates schema, where the demo
+    # studies and the real-data study sit side by side) names its SYNTHETIC studies;
+    # any other table says SYNTHETIC when the warehouse's inputs are.
+    synthetic_studies: list[str] = []
+    real_studies: list[str] = []
+    if {"study", "synthetic"} <= set(frame.columns) and len(frame):
+        flags = frame.groupby("study")["synthetic"].agg(lambda s: bool(s.fillna(True).any()))
+        synthetic_studies = sorted(str(s) for s, f in flags.items() if f)
+        real_studies = sorted(str(s) for s, f in flags.items() if not f)
+    label = dataset_label(f"{schema}.{name}", synthetic_studies, real_studies,
+                          _warehouse_is_synthetic(con))
+    # region codes numeric (text kept as <code>_str), rows by entity and time, plain labels
     write_dta(frame, path, _column_labels(schema, name), label)
     return len(frame)
 

@@ -1,7 +1,8 @@
 """Tidy rows of one study table for the warehouse's `estimates` schema.
 
 Three tables, each keyed by (study, table_name, ...), so a study's table replaces its own
-rows on a rerun and SQL can compare models across studies:
+rows on a rerun and SQL can compare models across studies; every row says whether its
+study ran on SYNTHETIC inputs (``synthetic``), as the real-data study shares the schema:
 
 * ``estimates.models``: one row per fitted model shown in a table;
 * ``estimates.coefficients``: one row per model x term;
@@ -23,6 +24,8 @@ import pandas as pd
 KEY_COLUMNS = {
     "study": ("VARCHAR", "Study id: the specification file's stem (models_py/studies/specs)"),
     "table_name": ("VARCHAR", "Table id within the study (the spec's tables key)"),
+    "synthetic": ("BOOLEAN", "The study's inputs include SYNTHETIC demo data (flagged landing "
+                             "files): not real statistics"),
 }
 COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     "models": {
@@ -36,6 +39,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "n_periods": ("BIGINT", "Time periods in the sample"),
         "r2_within": ("DOUBLE", "Within R-squared (after the fixed effects are absorbed)"),
         "r2_overall": ("DOUBLE", "R-squared of the whole model including fixed effects"),
+        "dep_mean": ("DOUBLE", "Mean of the dependent variable on the rows used"),
         "adj_r2": ("DOUBLE", "Adjusted within R-squared"),
         "f_stat": ("DOUBLE", "F statistic: all slope coefficients zero"),
         "f_pvalue": ("DOUBLE", "p-value of f_stat"),
@@ -75,7 +79,8 @@ TABLE_DESCRIPTIONS = {
     "tests": "One row per statistical test reported by a study table.",
 }
 _MODEL_ATTRS = ["dependent", "nobs", "n_entities", "n_periods", "r2_within", "r2_overall",
-                "adj_r2", "f_stat", "f_pvalue", "cov_type", "entity_effects", "time_effects"]
+                "dep_mean", "adj_r2", "f_stat", "f_pvalue", "cov_type", "entity_effects",
+                "time_effects"]
 
 
 def ddl(table: str, schema: str = "estimates") -> str:
@@ -109,11 +114,12 @@ def _conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def models_frame(study: str, table_name: str, models: Sequence[Any],
-                 labels: Sequence[str]) -> pd.DataFrame:
+                 labels: Sequence[str], synthetic: bool | None = None) -> pd.DataFrame:
     """One row per model: identification and the fit statistics the model has."""
     rows = []
     for i, (model, label) in enumerate(zip(models, _labels(models, labels), strict=True)):
-        row = {"study": study, "table_name": table_name, "model_order": i + 1, "model": label,
+        row = {"study": study, "table_name": table_name, "synthetic": synthetic,
+               "model_order": i + 1, "model": label,
                "model_name": str(getattr(model, "name", label))}
         for attr in _MODEL_ATTRS:
             row[attr] = _scalar(getattr(model, attr, None))
@@ -122,7 +128,7 @@ def models_frame(study: str, table_name: str, models: Sequence[Any],
 
 
 def coefficients_frame(study: str, table_name: str, models: Sequence[Any],
-                       labels: Sequence[str]) -> pd.DataFrame:
+                       labels: Sequence[str], synthetic: bool | None = None) -> pd.DataFrame:
     """One row per model x term, from each model's own coefficients_frame()."""
     parts = []
     for i, (model, label) in enumerate(zip(models, _labels(models, labels), strict=True)):
@@ -136,14 +142,16 @@ def coefficients_frame(study: str, table_name: str, models: Sequence[Any],
             })], ignore_index=True)
         coefs["model_name"] = coefs["model"].astype(str) if "model" in coefs else str(
             getattr(model, "name", label))
-        coefs = coefs.assign(study=study, table_name=table_name, model_order=i + 1, model=label)
+        coefs = coefs.assign(study=study, table_name=table_name, synthetic=synthetic,
+                             model_order=i + 1, model=label)
         parts.append(coefs)
     if not parts:
         return _conform(pd.DataFrame(columns=list(COLUMNS["coefficients"])), "coefficients")
     return _conform(pd.concat(parts, ignore_index=True), "coefficients")
 
 
-def tests_frame(study: str, table_name: str, tests: pd.DataFrame | None) -> pd.DataFrame:
+def tests_frame(study: str, table_name: str, tests: pd.DataFrame | None,
+                synthetic: bool | None = None) -> pd.DataFrame:
     """The table's tests (columns test, statistic, df, p_value, note) with the keys."""
     if tests is None or tests.empty:
         return _conform(pd.DataFrame(columns=list(COLUMNS["tests"])), "tests")
@@ -155,5 +163,6 @@ def tests_frame(study: str, table_name: str, tests: pd.DataFrame | None) -> pd.D
     for column in ("statistic", "p_value"):
         if column in out:
             out[column] = pd.to_numeric(out[column], errors="coerce")
-    out = out.assign(study=study, table_name=table_name, test_order=range(1, len(out) + 1))
+    out = out.assign(study=study, table_name=table_name, synthetic=synthetic,
+                     test_order=range(1, len(out) + 1))
     return _conform(out, "tests")

@@ -60,15 +60,17 @@ def store_fingerprint(con, study: str, table_name: str, fingerprint: str) -> Non
                 [study, table_name, fingerprint])
 
 
-def store_estimates(con, table: StudyTable) -> dict[str, int]:
-    """Replace this study table's rows in estimates.models / coefficients / tests."""
+def store_estimates(con, table: StudyTable, synthetic: bool | None = None) -> dict[str, int]:
+    """Replace this study table's rows in estimates.models / coefficients / tests;
+    `synthetic` (whether the study's inputs are SYNTHETIC) fills their `synthetic` column."""
     models = list(table.models)
     frames = {
         "models": estimates_tables.models_frame(table.study, table.name, models,
-                                                table.model_labels),
+                                                table.model_labels, synthetic),
         "coefficients": estimates_tables.coefficients_frame(table.study, table.name, models,
-                                                            table.model_labels),
-        "tests": estimates_tables.tests_frame(table.study, table.name, table.tests),
+                                                            table.model_labels, synthetic),
+        "tests": estimates_tables.tests_frame(table.study, table.name, table.tests,
+                                              synthetic),
     }
     con.execute("CREATE SCHEMA IF NOT EXISTS estimates")
     # estimates.model_stats (one row per statistic) is superseded by estimates.models.

@@ -141,8 +141,8 @@ def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
                 table = run_table(spec, name, panel)
             except SpecError as exc:
                 raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
-            counts = store_estimates(con, table)
             note, synthetic = source_note(files)
+            counts = store_estimates(con, table, synthetic)
             if synthetic != spec.synthetic_expected:
                 context.log.warning(
                     f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the "
