@@ -122,7 +122,7 @@ class CorrelationResult:
 
     def eviews_table(self, digits: int = 4) -> pd.DataFrame:
         """Paper layout: lower triangle, each variable's row of r followed by a row of
-        p-values; the upper triangle is "----"."""
+        p-values ("<0.001" below 0.001); the upper triangle is "----"."""
         cols = list(self.corr.columns)
         out = []
         index = []
@@ -131,7 +131,9 @@ class CorrelationResult:
             for j, b in enumerate(cols):
                 if j < i:
                     r_row.append(f"{self.corr.loc[a, b]:.{digits}f}")
-                    p_row.append(f"{self.pvalues.loc[a, b]:.{digits}f}")
+                    p = float(self.pvalues.loc[a, b])
+                    # "<0.001", not 0.0000, as the other tables print a tiny p-value
+                    p_row.append("<0.001" if p < 0.001 else f"{p:.{digits}f}")
                 elif j == i:
                     r_row.append(f"{1:.{digits}f}")
                     p_row.append("----")

@@ -197,7 +197,7 @@ def coefficient_by_group_plot(
             ax.errorbar([est[i]], [ypos[i]], xerr=[[np.nan_to_num(low[i])],
                                                    [np.nan_to_num(high[i])]],
                         fmt="o", color=style.colour(lab), ecolor=style.colour(lab),
-                        elinewidth=1.5, capsize=4)
+                        elinewidth=1.5, capsize=4, label=lab)
     ax.axvline(0.0, color="0.6", linestyle="--", linewidth=1)
     ax.set_yticks(ypos)
     ax.set_yticklabels(labels)

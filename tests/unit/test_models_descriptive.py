@@ -77,6 +77,7 @@ def test_correlation_matches_pearsonr(grunfeld: pd.DataFrame) -> None:
     assert table.shape == (6, 3)
     assert table.iloc[0, 1] == "----"  # upper triangle blank, as EViews prints it
     assert table.iloc[2, 0] == f"{res.corr.loc['value', 'inv']:.4f}"
+    assert res.pvalues.loc["value", "inv"] < 0.001 and table.iloc[3, 0] == "<0.001"
 
 
 def test_correlation_uses_complete_rows() -> None:
