@@ -98,7 +98,13 @@ def display_cells(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     """The table with every cell (and the row labels) as the string to print. Count rows
     or columns (`COUNT_LABELS`) print as integers, p-value rows or columns (`P_LABELS`)
     as "<0.001" below 0.001."""
-    rows = [_kind(v) for v in frame.index] if has_row_labels(frame) else [""] * len(frame)
+    if has_row_labels(frame):
+        rows = [_kind(v) for v in frame.index]
+    elif len(frame.columns) and not pd.api.types.is_numeric_dtype(frame.iloc[:, 0]):
+        # a statistics table whose first column names the rows ("p-value", "Observations")
+        rows = [_kind(v) for v in frame.iloc[:, 0]]
+    else:
+        rows = [""] * len(frame)
     columns = [_kind(c) for c in frame.columns]
     cells = pd.DataFrame(
         [[_format_as(v, rows[i] or columns[j], digits) for j, v in enumerate(row)]

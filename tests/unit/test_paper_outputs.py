@@ -142,6 +142,8 @@ def test_counts_p_values_powers_and_esttab_statistics(reports) -> None:
     assert re.fullmatch(r"\| Observations( \| \d+)+ \|", observations), observations
     mediation = (city / "mediation.md").read_text(encoding="utf-8")
     assert "| Sobel p-value |  |  | <0.001 |" in mediation  # not 0.0000
+    f_test = (reports / "paper000_province" / "f_test.md").read_text(encoding="utf-8")
+    assert "| p-value | <0.001 |" in f_test  # a row named by the first column
     for row in ("Mean of dep. var.", "Clusters"):
         assert f"| {row} |" in mediation
     assert "| Clusters | 80 | 80 | 80 |" in mediation  # errors clustered by the 80 cities
