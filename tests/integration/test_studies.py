@@ -73,3 +73,8 @@ def test_real_study_is_not_labelled_synthetic(built_warehouse) -> None:
     demo = (built_warehouse.reports / "paper004_province" / "index.html").read_text("utf-8")
     assert 'class="banner"' not in html
     assert 'class="banner"' in demo
+    # the estimates rows say so per study (the .dta label of `dri export` names them)
+    with duckdb.connect(str(built_warehouse.published), read_only=True) as con:
+        flags = dict(con.execute("SELECT study, bool_or(synthetic) FROM estimates.models "
+                                 "GROUP BY study").fetchall())
+    assert flags["real_province_st"] is False and flags["paper004_province"] is True
