@@ -18,6 +18,7 @@ class Warehouse:
     root: Path
     env: dict[str, str]
     build_output: str
+    build_stderr: str = ""
 
     @property
     def published(self) -> Path:
@@ -71,4 +72,4 @@ def built_warehouse(tmp_path_factory) -> Warehouse:
     env = warehouse_env(root)
     proc = run_dri(env, "build")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return Warehouse(root=root, env=env, build_output=proc.stdout)
+    return Warehouse(root=root, env=env, build_output=proc.stdout, build_stderr=proc.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dagster import AssetKey
 
@@ -63,3 +65,29 @@ def test_every_asset_is_described_and_grouped(graph) -> None:
 def test_dbt_tests_are_asset_checks(graph) -> None:
     checks = {c.asset_key for c in graph.asset_check_keys}
     assert CITY_PANEL in checks
+
+
+# Singular dbt tests that read several models name the one they guard (meta.dagster.ref).
+GUARDED = {
+    "assert_admin_changes_match_validity_years": ["ref", "ref_admin_changes"],
+    "assert_region_aliases_within_region_validity": ["ref", "ref_region_aliases"],
+    "assert_coupling_subsystems_share_level": ["ref", "ref_index_coupling"],
+    "assert_index_systems_well_formed": ["ref", "ref_index_systems"],
+    "assert_entropy_dimension_scores_add_up_to_index": ["marts", "index_entropy_dimension_scores"],
+    "assert_pca_eigenvalues_consistent": ["marts", "index_pca_eigenvalues"],
+    "assert_city_interpolated_values_lie_between_their_neighbours":
+        ["intermediate", "int_city_indicators_interpolated"],
+    "assert_province_interpolated_values_lie_between_their_neighbours":
+        ["intermediate", "int_province_indicators_interpolated"],
+}
+
+
+def test_every_singular_dbt_test_is_an_asset_check(graph) -> None:
+    """Without an asset to attach to, dagster-dbt logs a singular test as an observation
+    with a multi-line warning on every run; each is an asset check of the model it guards."""
+    tests_dir = Path(__file__).resolve().parents[2] / "dbt_project" / "tests"
+    singular = {p.stem for p in tests_dir.rglob("*.sql") if "generic" not in p.parts}
+    checks = {c.name: c.asset_key for c in graph.asset_check_keys}
+    assert singular <= set(checks), sorted(singular - set(checks))
+    for name, key in GUARDED.items():
+        assert checks[name] == AssetKey(key), name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 import time
@@ -85,6 +86,35 @@ def test_build_prints_a_summary(built_warehouse: Warehouse) -> None:
     assert "marts/city_panel" in out
     assert "published warehouse" in out
     assert "Checks:" in out
+
+
+ANSI_ESCAPE = re.compile(r"\x1b\[")
+
+
+def test_build_output_is_plain_short_and_timed(built_warehouse: Warehouse) -> None:
+    """Captured through a pipe (not a terminal): no colour codes, no table cut at 80
+    columns, no dbt line per node (those are in the dbt output log it names), no dagster-dbt
+    warning about singular tests, and the seconds of each step and phase."""
+    out, err = built_warehouse.build_output, built_warehouse.build_stderr
+    assert not ANSI_ESCAPE.search(out) and not ANSI_ESCAPE.search(err)
+    assert "singular test" not in out + err and "AssetObservation" not in out + err
+    assert "│ studies/paper002_city/heterogeneity_hu_line " in out  # whole name, one line
+    assert "Time by step (slowest first)" in out and "│ dri_dbt_models " in out
+    phases = re.search(r"^Time by phase: ingest [\d.]+ s, dbt [\d.]+ s, checks [\d.]+ s, "
+                       r"studies [\d.]+ s, publish [\d.]+ s; steps [\d.]+ s of [\d.]+ s in all$",
+                       out, re.M)
+    assert phases, out[-3000:]
+    assert " OK created sql " not in out and " PASS " not in out
+    log = Path(re.search(r"^dbt output: (.+)$", out, re.M).group(1))
+    assert log.parent == built_warehouse.root / "warehouse" / "work" / "dbt_run"
+    dbt_lines = log.read_text(encoding="utf-8")
+    assert " OK created sql table model marts.city_panel " in dbt_lines
+    assert "Unable to do partial parsing" not in dbt_lines  # dbt reuses `dbt parse`
+    assert not ANSI_ESCAPE.search(dbt_lines)
+    assert len(out.splitlines()) < 600, len(out.splitlines())
+    # No per-run folder of this run in the project's target/ (the run writes dbt_run/).
+    run_id = re.search(r"\(run ([0-9a-f-]{36})", out).group(1)
+    assert not list((ROOT / "dbt_project" / "target").glob(f"dri_dbt_models-{run_id[:7]}-*"))
 
 
 def test_provenance_and_quarantine_tables(built_warehouse: Warehouse) -> None:
