@@ -75,10 +75,12 @@ _STARS = re.compile(r"^(.*?)(\*+)$")
 _NUMBERED = re.compile(r"^\((\d+)\)\s*(.*)$")
 SYM_DEF = r"\def\sym#1{\ifmmode^{#1}\else\(^{#1}\)\fi}"
 # Set the tabular (\dritable) in box 0 at normal size; if wider than the text, again in
-# footnotesize, then in scriptsize with narrower column gaps.
+# footnotesize, then in scriptsize with narrower column gaps, and as a last resort (the
+# width estimate of the panels missed) in tiny.
 FIT_WIDTH = (r"\setbox0=\hbox{\dritable}\ifdim\wd0>\linewidth"
              r" \setbox0=\hbox{\footnotesize\dritable}\fi"
-             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\scriptsize\tabcolsep=3pt\dritable}\fi")
+             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\scriptsize\tabcolsep=3pt\dritable}\fi"
+             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\tiny\tabcolsep=2pt\dritable}\fi")
 # Estimated widths (Computer Modern 10pt): a character, the gaps around a column.
 _PT_PER_CHAR = 5.0
 _PT_PER_COL = 12.0
@@ -191,26 +193,32 @@ def to_latex(
     N, R², fixed-effect Yes/No rows): stars are set as superscripts and a midrule
     separates the statistics. Every label, cell, title and note is escaped.
 
-    Width: the table must fit an A4 text block in a plain ``article``. Text cells longer
-    than `_TEXT_WRAP` characters and long row labels wrap in a ``\\parbox``, long column
-    names wrap over their column, a table wider than about 1.3 text widths is split into
+    Width: the table must fit an A4 text block in a plain ``article``. Text cells wider
+    than their column's numbers (at most `_TEXT_WRAP` characters in a column of text) and
+    long row labels wrap in a ``\\parbox``, long column
+    names wrap over their column, a table wider than about 1.15 text widths is split into
     stacked panels of columns (the header repeated), and in LaTeX the tabular is set in
-    normal size, else footnotesize, else scriptsize with narrower column gaps, whichever
-    first fits ``\\linewidth``. The notes wrap under it, as wide as the table.
+    normal size, else footnotesize, else scriptsize with narrower column gaps (else, when
+    the estimate missed, tiny), whichever first fits ``\\linewidth``. The notes wrap
+    under it, as wide as the table.
     """
     cells = display_cells(table, digits)
     show_labels = has_row_labels(table)
     columns = [str(c) for c in cells.columns]
 
     # characters each column needs: its longest cell (a long text cell wraps at _TEXT_WRAP)
+    # characters per column: its numbers (a text cell longer than that wraps, e.g. the
+    # "Dependent variable" row of a regression table), or for a column of text only its
+    # longest text up to _TEXT_WRAP; never narrower than a word that cannot break
     widths = []
-    wrapped = []
     for j in range(len(columns)):
         values = [str(v) for v in cells.iloc[:, j]]
-        longest = max((len(v) for v in values), default=0)
-        text = any(v and not _NUMBER.match(v) for v in values)
-        wrapped.append(text and longest > _TEXT_WRAP)
-        widths.append(min(longest, _TEXT_WRAP))
+        numbers = [len(v) for v in values if _NUMBER.match(v)]
+        texts = [v for v in values if v and not _NUMBER.match(v)]
+        base = (max(numbers) if numbers and any(numbers)
+                else min(max((len(v) for v in texts), default=0), _TEXT_WRAP))
+        words = max((_longest_word(v) for v in texts), default=0)
+        widths.append(max(base, min(words, _TEXT_WRAP), _HEADER_MIN if texts else 0))
     header_widths = [max(w, _HEADER_MIN) for w in widths]
     labels = [str(v) for v in cells.index] if show_labels else []
     label_chars = min(max((len(v) for v in labels), default=0), _LABEL_WRAP)
@@ -222,9 +230,10 @@ def to_latex(
 
     def cell(j: int, value: str) -> str:
         text = _cell(value, stars=regression)
-        if not wrapped[j]:
+        if len(value) <= widths[j] or _NUMBER.match(value):
             return text
-        return _wrap(text, round(max(_TEXT_WRAP, _longest_word(value) + 1) * _EM_PER_CHAR, 1))
+        chars = max(widths[j], _longest_word(value) + 1)
+        return _wrap(text, round(chars * _EM_PER_CHAR, 1))
 
     def row_label(text: str) -> str:
         escaped = latex_escape(text)

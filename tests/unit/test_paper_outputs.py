@@ -129,6 +129,15 @@ def test_notes_wrap_under_the_table_instead_of_widening_it(reports) -> None:
         table_part, notes_part = tex.split("\\begin{minipage}{\\dimen0}\\centering\\box0")
         assert "\\end{tabular}" in table_part and "\\end{minipage}" in notes_part
         assert "SYNTHETIC" in notes_part or "Real data" in notes_part
+    # a table of a few columns stays one panel; 31 provinces are stacked panels
+    def panels(name: str) -> int:  # header lines "(1) & (2) ..." of the panels
+        tex = (reports / name).read_text(encoding="utf-8")
+        return len(re.findall(r"^ & \\multicolumn\{1\}\{c\}\{\(\d+\)\}", tex, re.M))
+
+    assert panels("paper002_city/mediation.tex") == panels("paper002_city/benchmark.tex") == 1
+    assert 1 < panels("paper000_province/by_province.tex") < 31
+    by_province = (reports / "paper000_province/by_province.tex").read_text(encoding="utf-8")
+    assert by_province.count("{c}{(31)}") == 1 and by_province.count("\\begin{tabular}") == 1
 
 
 # --- numbers as papers print them -----------------------------------------------------
