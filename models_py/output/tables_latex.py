@@ -1,9 +1,10 @@
 """LaTeX tables as esttab (``esttab using t.tex, booktabs``) lays them out.
 
     {\\def\\sym#1{\\ifmmode^{#1}\\else\\(^{#1}\\)\\fi}
+    \\def\\drifit#1{...}
     \\begin{table}[htbp]\\centering
     \\caption{Title}\\label{tab:study-table}
-    \\setbox0=\\hbox{\\begin{tabular}{l*{2}{c}}
+    \\def\\dritable{\\begin{tabular}{l*{2}{c}}
     \\toprule
                     &\\multicolumn{1}{c}{(1)}&\\multicolumn{1}{c}{(2)}\\\\
                     &\\multicolumn{1}{c}{base}&\\multicolumn{1}{c}{controls}\\\\
@@ -14,6 +15,8 @@
     N               &        2970         &        2970        \\\\
     \\bottomrule
     \\end{tabular}}%
+    \\setbox0=\\hbox{\\dritable}%
+    \\drifit{\\setbox0=\\hbox{\\footnotesize\\dritable}}% ... scriptsize, tiny
     \\dimen0=\\wd0 \\ifdim\\dimen0<0.6\\linewidth \\dimen0=0.6\\linewidth\\fi
     \\begin{minipage}{\\dimen0}\\centering\\box0
     \\par\\smallskip\\footnotesize\\raggedright
@@ -23,7 +26,8 @@
     }
 
 The notes wrap under the table as threeparttable's tablenotes would: the tabular is set in
-box 0 and the notes in a minipage as wide as the tabular (at least 0.6 of the text width,
+box 0 (in a smaller size while it is wider than the text or taller than 3/4 of the page)
+and the notes in a minipage as wide as the tabular (at least 0.6 of the text width,
 so a narrow table does not squeeze them into a column), so a long note never widens the
 table beyond the text block. Needs only the booktabs package (no threeparttable; Chinese
 labels: compile with xelatex + ctex).
@@ -74,17 +78,21 @@ _SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
 _STARS = re.compile(r"^(.*?)(\*+)$")
 _NUMBERED = re.compile(r"^\((\d+)\)\s*(.*)$")
 SYM_DEF = r"\def\sym#1{\ifmmode^{#1}\else\(^{#1}\)\fi}"
-# Set the tabular (\dritable) in box 0 at normal size; if wider than the text, again in
-# footnotesize, then in scriptsize with narrower column gaps, and as a last resort (the
-# width estimate of the panels missed) in tiny.
-FIT_WIDTH = (r"\setbox0=\hbox{\dritable}\ifdim\wd0>\linewidth"
-             r" \setbox0=\hbox{\footnotesize\dritable}\fi"
-             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\scriptsize\tabcolsep=3pt\dritable}\fi"
-             r"\ifdim\wd0>\linewidth \setbox0=\hbox{\tiny\tabcolsep=2pt\dritable}\fi")
+# Set the tabular (\dritable) in box 0 at normal size; while it is wider than the text or
+# taller than 3/4 of the page, again in footnotesize, then in scriptsize with narrower
+# column gaps, and as a last resort (the estimates of the panels missed) in tiny.
+FIT_DEF = (r"\def\drifit#1{\ifdim\wd0>\linewidth #1\else\dimen0=\ht0 \advance\dimen0 by\dp0 "
+           r"\ifdim\dimen0>0.75\textheight #1\fi\fi}")
+FIT_WIDTH = (r"\setbox0=\hbox{\dritable}%" "\n"
+             r"\drifit{\setbox0=\hbox{\footnotesize\dritable}}%" "\n"
+             r"\drifit{\setbox0=\hbox{\scriptsize\tabcolsep=3pt\dritable}}%" "\n"
+             r"\drifit{\setbox0=\hbox{\tiny\tabcolsep=2pt\dritable}}%")
 # Estimated widths (Computer Modern 10pt): a character, the gaps around a column.
 _PT_PER_CHAR = 5.0
 _PT_PER_COL = 12.0
 _EM_PER_CHAR = 0.5
+_PT_PER_ROW = 12.0  # a tabular row at 10pt
+_FLOAT_HEIGHT_PT = 480.0  # panels per float: an A4 article's text is about 550pt high
 _PANEL_LIMIT_PT = 400.0  # about 1.15 x an A4 article's 345pt text width
 _TEXT_WRAP = 24  # longer text cells wrap (a note column, a verdict)
 _LABEL_WRAP = 34  # longer row labels wrap
@@ -199,8 +207,10 @@ def to_latex(
     names wrap over their column, a table wider than about 1.15 text widths is split into
     stacked panels of columns (the header repeated), and in LaTeX the tabular is set in
     normal size, else footnotesize, else scriptsize with narrower column gaps (else, when
-    the estimate missed, tiny), whichever first fits ``\\linewidth``. The notes wrap
-    under it, as wide as the table.
+    the estimate missed, tiny), whichever first fits ``\\linewidth`` and 3/4 of
+    ``\\textheight``. The notes wrap
+    under it, as wide as the table. Panels taller than a page together go into several
+    floats, the later ones captioned "(continued)" under the same table number.
     """
     cells = display_cells(table, digits)
     show_labels = has_row_labels(table)
@@ -244,36 +254,59 @@ def to_latex(
 
     split = regression_blocks(table)[0] if regression else len(cells)
     rows = list(zip(cells.index, cells.itertuples(index=False), strict=True))
-    blocks: list[str] = []
-    for k, panel in enumerate(panels):
+    panel_lines: list[list[str]] = []
+    for panel in panels:
         pad = [""] * (n_data - len(panel))
         header = _header([columns[j] for j in panel],
                          str(table.index.name or "") if show_labels else None,
                          [widths[j] for j in panel])
         if pad:
             header = [h.removesuffix(r" \\") + " & " * len(pad) + r" \\" for h in header]
-        if k:
-            blocks.append(r"\midrule")
-        blocks += [*header, r"\midrule"]
+        block = [*header, r"\midrule"]
         for i, (label_text, row) in enumerate(rows):
             if regression and i == split and 0 < split < len(cells):
-                blocks.append(r"\midrule")
+                block.append(r"\midrule")
             parts = [row_label(str(label_text))] if show_labels else []
             parts += [cell(j, str(row[j])) for j in panel] + pad
-            blocks.append(_line(parts))
+            block.append(_line(parts))
+        panel_lines.append(block)
 
-    lines = ["{" + SYM_DEF, r"\begin{table}[htbp]\centering"]
-    caption = f"\\caption{{{latex_escape(title)}}}"
-    if label:
-        caption += f"\\label{{{re.sub(r'[^A-Za-z0-9:._-]', '-', label)}}}"
-    lines += [caption, f"\\def\\dritable{{\\begin{{tabular}}{{{spec}}}", r"\toprule",
-              *blocks, r"\bottomrule", r"\end{tabular}}%", FIT_WIDTH]
-    # The notes wrap in a minipage as wide as the tabular (box 0), at least 0.6 \linewidth:
-    # a long note can no longer stretch the table past the text block.
-    lines += [NOTES_WIDTH, r"\begin{minipage}{\dimen0}\centering\box0"]
+    # Panels go into as many floats as their height needs: a float taller than the page
+    # would run off it. The first float has the caption and label, the others "(continued)"
+    # under the same number; the notes close the last.
+    floats: list[list[list[str]]] = [[]]
+    height = 0.0
+    for block in panel_lines:
+        need = _PT_PER_ROW * len(block)
+        if floats[-1] and height + need > _FLOAT_HEIGHT_PT:
+            floats.append([])
+            height = 0.0
+        floats[-1].append(block)
+        height += need
+
     written = [latex_escape(superscripts(n.strip())) for n in notes if str(n).strip()]
-    if written:
-        lines.append(r"\par\smallskip\footnotesize\raggedright")
-        lines += [f"{note}\\par" for note in written]
-    lines += [r"\end{minipage}", r"\end{table}", "}"]
+    lines = ["{" + SYM_DEF, FIT_DEF]
+    for k, chunk in enumerate(floats):
+        lines.append(r"\begin{table}[htbp]\centering")
+        if k == 0:
+            caption = f"\\caption{{{latex_escape(title)}}}"
+            if label:
+                caption += f"\\label{{{re.sub(r'[^A-Za-z0-9:._-]', '-', label)}}}"
+        else:
+            caption = (f"\\addtocounter{{table}}{{-1}}\\caption{{{latex_escape(title)} "
+                       "(continued)}")
+        body = [line for b, block in enumerate(chunk)
+                for line in ([r"\midrule"] if b else []) + block]
+        lines += [caption, f"\\def\\dritable{{\\begin{{tabular}}{{{spec}}}", r"\toprule",
+                  *body, r"\bottomrule", r"\end{tabular}}%", FIT_WIDTH]
+        # The notes wrap in a minipage as wide as the tabular (box 0), at least 0.6
+        # \linewidth: a long note can no longer stretch the table past the text block.
+        lines += [NOTES_WIDTH, r"\begin{minipage}{\dimen0}\centering\box0"]
+        if k == len(floats) - 1 and written:
+            lines.append(r"\par\smallskip\footnotesize\raggedright")
+            lines += [f"{note}\\par" for note in written]
+        elif k < len(floats) - 1:
+            lines.append(r"\par\smallskip\footnotesize\raggedright (continued)\par")
+        lines += [r"\end{minipage}", r"\end{table}"]
+    lines.append("}")
     return "\n".join(lines) + "\n"
