@@ -447,6 +447,12 @@ def _column_labels(schema: str, name: str) -> dict[str, str]:
 def _dbt_descriptions() -> dict[str, dict[str, str]]:
     """{model or seed: {column: description}} from dbt_project's YAML, with the
     {{ doc('...') }} blocks of its Markdown files filled in."""
+    return _dbt_docs()[1]
+
+
+def _dbt_docs() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """({model or seed: description}, {model or seed: {column: description}}) from
+    dbt_project's YAML, with the {{ doc('...') }} blocks of its Markdown files filled in."""
     import re
 
     import yaml
@@ -462,15 +468,85 @@ def _dbt_descriptions() -> dict[str, dict[str, str]]:
         return re.sub(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}",
                       lambda m: docs.get(m.group(1), ""), text or "")
 
-    out: dict[str, dict[str, str]] = {}
+    tables: dict[str, str] = {}
+    columns: dict[str, dict[str, str]] = {}
     for folder in ("models", "seeds"):
         for yml in paths.DBT_PROJECT_DIR.glob(f"{folder}/**/*.yml"):
             data = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
             for node in (data.get("models") or []) + (data.get("seeds") or []):
-                columns = {c["name"]: fill(str(c.get("description") or ""))
-                           for c in node.get("columns") or [] if c.get("name")}
-                out.setdefault(node.get("name"), {}).update(columns)
-    return out
+                name = node.get("name")
+                if node.get("description"):
+                    tables[name] = " ".join(fill(str(node["description"])).split())
+                columns.setdefault(name, {}).update({
+                    c["name"]: fill(str(c.get("description") or ""))
+                    for c in node.get("columns") or [] if c.get("name")})
+    return tables, columns
+
+
+@app.command("tables")
+def list_tables(
+    pattern: str = typer.Argument(None, help="Part of a name (panel) or a glob (marts.*)."),
+) -> None:
+    """List the published warehouse's tables and views, with rows and descriptions."""
+    import fnmatch
+
+    import duckdb
+
+    db = _published_or_exit()
+    descriptions = _dbt_docs()[0]
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute(
+            "SELECT table_schema, table_name, table_type FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') ORDER BY 1, 2"
+        ).fetchall()
+        wanted = (pattern or "").lower()
+        shown = [(s, t, kind) for s, t, kind in found if not wanted or (
+            fnmatch.fnmatch(f"{s}.{t}".lower(), wanted) if any(ch in wanted for ch in "*?[")
+            else wanted in f"{s}.{t}".lower())]
+        table = Table("table", "kind", "rows", "description",
+                      caption=f"{len(shown)} of {len(found)} in {db}")
+        for schema, name, kind in shown:
+            rows = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
+            table.add_row(f"{schema}.{name}", "view" if kind == "VIEW" else "table",
+                          f"{rows:,}", _short(descriptions.get(name, "")))
+    console.print(table)
+    if not shown:
+        raise typer.Exit(1)
+
+
+@app.command()
+def describe(table: str = typer.Argument(..., help="schema.table, e.g. marts.city_panel.")
+             ) -> None:
+    """The columns of one published table: name, type and description."""
+    import duckdb
+
+    db = _published_or_exit()
+    with duckdb.connect(str(db), read_only=True) as con:
+        schema, name = _resolve_table(con, table)
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, name]).fetchall()
+    labels = _column_labels(schema, name)
+    described = _dbt_docs()[0].get(name)
+    if described:
+        console.print(f"{schema}.{name}: {described}", markup=False)
+    out = Table("column", "type", "description")
+    for column, dtype in columns:
+        out.add_row(column, dtype, labels.get(column, ""))
+    console.print(out)
+
+
+def _published_or_exit() -> Path:
+    db = paths.published_db_path()
+    if not db.exists():
+        err.print(f"[red]no published warehouse at {db}[/]: run `dri build` first")
+        raise typer.Exit(2)
+    return db
+
+
+def _short(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 quality_app = typer.Typer(help="Data quality: Great Expectations suites and Data Docs.",

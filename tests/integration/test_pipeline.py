@@ -224,3 +224,16 @@ def test_value_provenance_traces_a_panel_value_to_its_cell(built_warehouse: Ware
     assert (row.header_printed, row.region_printed, row.unit_printed) == ("地区生产总值", "石家庄",
                                                                           "万元")
     assert "," in row.value_printed and row.source_row > 5 and row.source_col == 2
+
+
+def test_tables_and_describe_read_the_published_file(built_warehouse: Warehouse) -> None:
+    listed = run_dri(built_warehouse.env, "tables", "marts.*")
+    assert listed.returncode == 0, listed.stderr
+    assert "marts.city_panel " in listed.stdout and "marts.value_provenance" in listed.stdout
+    assert "raw.patents" not in listed.stdout  # the glob keeps to marts
+    assert "Analysis-ready city panel" in listed.stdout  # the model's dbt description
+    shown = run_dri(built_warehouse.env, "describe", "marts.city_panel")
+    assert shown.returncode == 0, shown.stderr
+    assert "city_code" in shown.stdout and "VARCHAR" in shown.stdout
+    unknown = run_dri(built_warehouse.env, "describe", "city_pannel")
+    assert unknown.returncode == 2 and "marts.city_panel" in unknown.stderr
