@@ -6,6 +6,7 @@ Heavy imports (Dagster, dbt, pandas) happen inside the commands that need them, 
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -450,6 +451,7 @@ def _dbt_descriptions() -> dict[str, dict[str, str]]:
     return _dbt_docs()[1]
 
 
+@functools.cache
 def _dbt_docs() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """({model or seed: description}, {model or seed: {column: description}}) from
     dbt_project's YAML, with the {{ doc('...') }} blocks of its Markdown files filled in."""

@@ -7,6 +7,7 @@ The study assets themselves are made in `orchestration.assets.studies`.
 """
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ INPUTS_TABLE = "estimates.table_inputs"
 _MODELS_PY = Path(models_py.__file__).resolve().parent
 
 
+@cache  # the code does not change during a run; every study table asks for it
 def _code_digest() -> bytes:
     digest = hashlib.sha256()
     for path in sorted(_MODELS_PY.rglob("*.py")):

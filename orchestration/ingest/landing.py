@@ -10,6 +10,7 @@ content-addressed: `<archive>/<sha[:2]>/<sha>/<name>`.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -31,6 +32,7 @@ SIDECAR_SUFFIX = ".meta.yml"
 # Chinese statistical exports come as UTF-8 (often with a BOM) or as GBK/GB18030.
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 _CHUNK = 1 << 20
+_CACHE_FROM = 64 << 20  # bytes
 
 
 class IngestError(ValueError):
@@ -62,7 +64,21 @@ def sidecar(file: LandingFile) -> dict:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in chunks so large extracts stay cheap on memory."""
+    """Hex sha256 of a file's bytes, read in chunks so large extracts stay cheap on memory.
+
+    Large files are remembered per (path, size, modification time) within the process:
+    `dri build` hashes the landing zone for its fingerprint and the raw assets, run in the
+    same process, hash it again, and a national patent extract should be read once. Small
+    files are always read: two same-size writes within the clock's granularity would share
+    a modification time, which cannot happen while writing _CACHE_FROM bytes."""
+    stat = Path(path).stat()
+    if stat.st_size < _CACHE_FROM:
+        return _sha256.__wrapped__(str(path), stat.st_size, stat.st_mtime_ns)
+    return _sha256(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(_CHUNK):
