@@ -539,6 +539,57 @@ def describe(table: str = typer.Argument(..., help="schema.table, e.g. marts.cit
     console.print(out)
 
 
+@app.command("map")
+def map_column(
+    table: str = typer.Argument(..., help="schema.table with a region code column and a year, "
+                                "e.g. marts.dri_index or marts.city_panel."),
+    column: str = typer.Argument(..., help="Numeric column to map, e.g. dri_index."),
+    year: int = typer.Option(None, "--year", help="Year to map (default: the last with values)."),
+    scheme: str = typer.Option("quantiles", help="quantiles or natural_breaks (Fisher-Jenks)."),
+    k: int = typer.Option(5, "--k", help="Number of classes."),
+    out: Path = typer.Option(None, "--out", "-o",
+                             help="PNG file (default: ./map_<table>_<column>_<year>.png)."),
+) -> None:
+    """Choropleth of one column by region for one year (PNG): classes by quantiles or natural
+    breaks, legend in the column's unit, provinces outlined, the Hu line, regions without
+    data hatched, SYNTHETIC when the warehouse's inputs are."""
+    import duckdb
+
+    from models_py.spatial import SCHEMES, choropleth
+    from orchestration import spatial
+
+    if scheme not in SCHEMES:
+        err.print(f"[red]unknown scheme {scheme!r}[/]: choose one of {', '.join(SCHEMES)}")
+        raise typer.Exit(2)
+    db = _published_or_exit()
+    with duckdb.connect(str(db), read_only=True) as con:
+        schema, name = _resolve_table(con, table)
+        try:
+            section = spatial.read_cross_section(con, schema, name, column, year)
+            boundaries = spatial.read_boundaries(con)
+        except (ValueError, duckdb.Error) as exc:
+            err.print(f"[red]cannot map {schema}.{name}.{column}:[/] {exc}", markup=False)
+            raise typer.Exit(2) from exc
+        description = _column_labels(schema, name).get(column, "")
+        unit = spatial.column_unit(con, column, description)
+        synthetic = _warehouse_is_synthetic(con)
+    target = (out or Path(f"map_{name}_{column}_{section.year}.png")).resolve()
+    result = choropleth(
+        section.values, boundaries, target, title=f"{column} ({schema}.{name}), {section.year}",
+        label=column, unit=unit, scheme=scheme, k=k, level=section.level, synthetic=synthetic,
+        footnote=f"Source: {schema}.{name} of {db.name}.")
+    console.print(f"{result.drawn} regions with values, {result.no_data} without -> {target}")
+    for label, count in zip(result.classification.labels, result.classification.counts,
+                            strict=True):
+        console.print(f"  {label:>24}  {count}")
+    if result.skipped:
+        console.print("left out (no polygon): " + "; ".join(
+            f"{c}: {r}" for c, r in result.skipped.items()), markup=False)
+    if synthetic:
+        console.print("[yellow]note:[/] the warehouse was built with SYNTHETIC demo inputs "
+                      "(raw.landing_files.synthetic); the map says so")
+
+
 def _published_or_exit() -> Path:
     db = paths.published_db_path()
     if not db.exists():

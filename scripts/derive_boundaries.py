@@ -43,8 +43,7 @@ TOLERANCE = 0.02
 PRECISION = 4
 # Python's csv module (agate, hence dbt seed) refuses fields longer than 131,072 characters.
 MAX_FIELD = 131_072
-MUNICIPALITIES = {"110100": "110000", "120100": "120000", "310100": "310000",
-                  "500100": "500000"}
+MUNICIPALITIES = {"110100": "110000", "120100": "120000", "310100": "310000", "500100": "500000"}
 SAR = {"810000", "820000"}
 
 
@@ -61,8 +60,9 @@ def main() -> None:
     codes = census["city_code"].map(lambda c: MUNICIPALITIES.get(c, c))
     known = set(cities["city_code"])
     rows = []
-    for code, name, province_code, geom in zip(codes, census["city"],
-                                                census["province_code"], simple, strict=True):
+    for code, name, province_code, geom in zip(
+        codes, census["city"], census["province_code"], simple, strict=True
+    ):
         if code in known:
             level = "prefecture"
         elif code in SAR:
@@ -71,15 +71,24 @@ def main() -> None:
             level = "county_direct"
         else:
             raise SystemExit(f"unexpected unit {code} {name}: not in ref_cities")
-        rows.append({"region_code": code, "region_name": name, "level": level,
-                     "province_code": province_code, "geometry": geom})
+        rows.append(
+            {
+                "region_code": code,
+                "region_name": name,
+                "level": level,
+                "province_code": province_code,
+                "geometry": geom,
+            }
+        )
     frame = pd.DataFrame(rows)
     missing = known - set(frame["region_code"])
     assert not missing, f"units of ref_cities without a polygon: {sorted(missing)}"
     by_code = cities.set_index("city_code")["city_name"]
-    renamed = [(c, n, by_code[c]) for c, n in zip(frame.region_code, frame.region_name,
-                                                  strict=True)
-               if c in by_code and n != by_code[c]]
+    renamed = [
+        (c, n, by_code[c])
+        for c, n in zip(frame.region_code, frame.region_name, strict=True)
+        if c in by_code and n != by_code[c]
+    ]
     assert not renamed, f"names differ from ref_cities: {renamed}"
 
     province_rows = []
@@ -87,23 +96,33 @@ def main() -> None:
     mainland = frame[frame["level"] != "sar"]
     for province_code, group in mainland.groupby("province_code"):
         union = shapely.union_all(group["geometry"].to_numpy())
-        province_rows.append({"region_code": province_code, "region_name": names[province_code],
-                              "level": "province", "province_code": province_code,
-                              "geometry": shapely.set_precision(union, 10.0**-PRECISION)})
+        province_rows.append(
+            {
+                "region_code": province_code,
+                "region_name": names[province_code],
+                "level": "province",
+                "province_code": province_code,
+                "geometry": shapely.set_precision(union, 10.0**-PRECISION),
+            }
+        )
     assert len(province_rows) == 31, len(province_rows)
     frame = pd.concat([pd.DataFrame(province_rows), frame], ignore_index=True)
     frame["area_km2"] = [round(_area_km2(g), 1) for g in frame["geometry"]]
-    frame["geometry_wkt"] = shapely.to_wkt(frame["geometry"].to_numpy(),
-                                           rounding_precision=PRECISION, trim=True)
+    frame["geometry_wkt"] = shapely.to_wkt(
+        frame["geometry"].to_numpy(), rounding_precision=PRECISION, trim=True
+    )
     longest = frame["geometry_wkt"].str.len().max()
     assert longest < MAX_FIELD, f"a WKT field of {longest} characters: dbt seed cannot read it"
     frame = frame.sort_values(["level", "region_code"], key=_level_order)
-    frame[["region_code", "region_name", "level", "province_code", "area_km2",
-           "geometry_wkt"]].to_csv(OUT, index=False, lineterminator="\n")
-    print(f"{OUT.relative_to(ROOT)}: {len(frame)} rows, {OUT.stat().st_size / 1e6:.2f} MB, "
-          f"longest WKT {longest:,} characters; vertices "
-          f"{shapely.get_num_coordinates(geoms).sum():,} -> "
-          f"{shapely.get_num_coordinates(frame['geometry'].to_numpy()).sum():,}")
+    frame[
+        ["region_code", "region_name", "level", "province_code", "area_km2", "geometry_wkt"]
+    ].to_csv(OUT, index=False, lineterminator="\n")
+    print(
+        f"{OUT.relative_to(ROOT)}: {len(frame)} rows, {OUT.stat().st_size / 1e6:.2f} MB, "
+        f"longest WKT {longest:,} characters; vertices "
+        f"{shapely.get_num_coordinates(geoms).sum():,} -> "
+        f"{shapely.get_num_coordinates(frame['geometry'].to_numpy()).sum():,}"
+    )
     print(frame["level"].value_counts().to_string())
 
 
@@ -118,9 +137,14 @@ def _area_km2(geom: shapely.Geometry) -> float:
     import pyproj
 
     project = pyproj.Transformer.from_crs(
-        "EPSG:4326", "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84", always_xy=True)
-    return shapely.transform(
-        geom, lambda xy: np.column_stack(project.transform(xy[:, 0], xy[:, 1]))).area / 1e6
+        "EPSG:4326", "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84", always_xy=True
+    )
+    return (
+        shapely.transform(
+            geom, lambda xy: np.column_stack(project.transform(xy[:, 0], xy[:, 1]))
+        ).area
+        / 1e6
+    )
 
 
 if __name__ == "__main__":

@@ -192,6 +192,8 @@ def draw_figures(table: Any, spec: Any, out_dir: Path, synthetic: bool,
             stem.with_name(f"{table.name}_lr.png"), title=title, xlabel=label(q, q),
             thresholds=list(data.get("thresholds") or []), note=note)))
 
+    out += _map_figures(table, data, stem, synthetic)
+
     scores = data.get("scores")
     if isinstance(scores, pd.DataFrame) and not scores.empty:
         value = "index"
@@ -221,6 +223,33 @@ def draw_figures(table: Any, spec: Any, out_dir: Path, synthetic: bool,
         out.append((title, figures.ranked_bar_plot(
             last, "label", value, group, stem.with_name(f"{table.name}_rank.png"),
             title=title, note=note, style=style)))
+    return out
+
+
+def _map_figures(table: Any, data: dict[str, Any], stem: Path,
+                 synthetic: bool) -> list[tuple[str, Path]]:
+    """Choropleths of a `map` table and LISA cluster maps of a `spatial_autocorrelation`
+    table (models_py.spatial; the polygons travel in the figure data)."""
+    boundaries = data.get("boundaries")
+    if boundaries is None or not (data.get("maps") or data.get("lisa")):
+        return []
+    from models_py.spatial import choropleth, lisa_map
+
+    out: list[tuple[str, Path]] = []
+    level = data.get("level", "prefecture")
+    for m in data.get("maps") or []:
+        title = f"{m['label']}, {data['map_year']}"
+        path = stem.with_name(f"{table.name}_{m['variable']}.png")
+        choropleth(m["values"], boundaries, path, title=title, label=m["label"],
+                   unit=m.get("unit"), scheme=data["scheme"], k=data["k"], level=level,
+                   synthetic=synthetic)
+        out.append((f"Map: {title}", path))
+    for m in data.get("lisa") or []:
+        title = f"LISA clusters of {m['label']}, {m['year']}"
+        path = stem.with_name(f"{table.name}_{m['variable']}_lisa.png")
+        lisa_map(m["lisa"], boundaries, path, title=title, label=m["label"], level=level,
+                 synthetic=synthetic, footnote=f"Weights: {m['weights']}.")
+        out.append((title, path))
     return out
 
 

@@ -18,10 +18,31 @@ from models_py.spatial.autocorrelation import (
     spatial_weights,
 )
 from models_py.spatial.boundaries import Boundaries, hu_line
-from models_py.spatial.maps import SCHEMES, Classification, MapResult, choropleth, classify, lisa_map
+from models_py.spatial.maps import (
+    SCHEMES,
+    Classification,
+    MapResult,
+    choropleth,
+    classify,
+    lisa_map,
+)
 
 __all__ = [
-    "LISA_LABELS", "NOT_SIGNIFICANT", "SCHEMES", "WEIGHT_KINDS", "Boundaries", "Classification",
-    "MapResult", "MoranResult", "Weights", "choropleth", "classify", "global_moran", "hu_line",
-    "lisa_map", "local_moran", "moran_by_year", "spatial_weights",
+    "LISA_LABELS",
+    "NOT_SIGNIFICANT",
+    "SCHEMES",
+    "WEIGHT_KINDS",
+    "Boundaries",
+    "Classification",
+    "MapResult",
+    "MoranResult",
+    "Weights",
+    "choropleth",
+    "classify",
+    "global_moran",
+    "hu_line",
+    "lisa_map",
+    "local_moran",
+    "moran_by_year",
+    "spatial_weights",
 ]

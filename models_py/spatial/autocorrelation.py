@@ -48,14 +48,22 @@ class Weights:
 
     def describe(self) -> str:
         if self.kind == "queen":
-            extra = (f"; {self.islands_attached} units without a contiguous neighbour linked "
-                     "to their nearest unit" if self.islands_attached else "")
+            extra = (
+                f"; {self.islands_attached} units without a contiguous neighbour linked "
+                "to their nearest unit"
+                if self.islands_attached
+                else ""
+            )
             return f"queen contiguity{extra}, row-standardized"
         if self.kind == "distance_band":
-            return (f"distance band of {self.threshold_km:,.0f} km between centroids, "
-                    "row-standardized")
-        band = ("all pairs" if self.threshold_km is None
-                else f"pairs within {self.threshold_km:,.0f} km")
+            return (
+                f"distance band of {self.threshold_km:,.0f} km between centroids, row-standardized"
+            )
+        band = (
+            "all pairs"
+            if self.threshold_km is None
+            else f"pairs within {self.threshold_km:,.0f} km"
+        )
         return f"inverse distance between centroids ({band}), row-standardized"
 
 
@@ -66,8 +74,9 @@ def _centroids_km(polygons: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
 
-def spatial_weights(polygons: gpd.GeoDataFrame, kind: str = "queen",
-                    threshold_km: float | None = None) -> Weights:
+def spatial_weights(
+    polygons: gpd.GeoDataFrame, kind: str = "queen", threshold_km: float | None = None
+) -> Weights:
     """Weights over the rows of `polygons` (index = region codes), row-standardized."""
     from libpysal import weights as lw
 
@@ -96,11 +105,9 @@ def spatial_weights(polygons: gpd.GeoDataFrame, kind: str = "queen",
                 w = lw.DistanceBand.from_array(coords, threshold_km, ids=ids, binary=True)
             else:
                 band = threshold_km if threshold_km is not None else np.inf
-                w = lw.DistanceBand.from_array(coords, band, ids=ids, binary=False,
-                                               alpha=-1.0)
+                w = lw.DistanceBand.from_array(coords, band, ids=ids, binary=False, alpha=-1.0)
         w.transform = "r"
-    return Weights(w=w, ids=ids, kind=kind, threshold_km=threshold_km,
-                   islands_attached=attached)
+    return Weights(w=w, ids=ids, kind=kind, threshold_km=threshold_km, islands_attached=attached)
 
 
 def _with_seed(seed: int, fn):
@@ -136,45 +143,74 @@ def _aligned(values: pd.Series, weights: Weights) -> np.ndarray:
     return y
 
 
-def global_moran(values: pd.Series, weights: Weights, permutations: int = 999,
-                 seed: int = 12345) -> MoranResult:
+def global_moran(
+    values: pd.Series, weights: Weights, permutations: int = 999, seed: int = 12345
+) -> MoranResult:
     """Moran's I of `values` (index = the weights' ids) with esda, its normal-approximation
     z and p (randomization assumption off: esda's `z_norm`, `p_norm`) and the permutation
     pseudo p-value."""
     import esda
 
     y = _aligned(values, weights)
-    m = _with_seed(seed, lambda: esda.Moran(y, weights.w, transformation="r",
-                                            permutations=permutations))
-    return MoranResult(n=len(y), moran_i=float(m.I), expected_i=float(m.EI),
-                       z_norm=float(m.z_norm), p_norm=float(m.p_norm),
-                       p_sim=float(m.p_sim) if permutations else float("nan"),
-                       permutations=permutations, weights=weights.describe())
+    m = _with_seed(
+        seed, lambda: esda.Moran(y, weights.w, transformation="r", permutations=permutations)
+    )
+    return MoranResult(
+        n=len(y),
+        moran_i=float(m.I),
+        expected_i=float(m.EI),
+        z_norm=float(m.z_norm),
+        p_norm=float(m.p_norm),
+        p_sim=float(m.p_sim) if permutations else float("nan"),
+        permutations=permutations,
+        weights=weights.describe(),
+    )
 
 
-def local_moran(values: pd.Series, weights: Weights, permutations: int = 999,
-                seed: int = 12345, alpha: float = 0.05) -> pd.DataFrame:
+def local_moran(
+    values: pd.Series,
+    weights: Weights,
+    permutations: int = 999,
+    seed: int = 12345,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """LISA of `values`: one row per unit (index = id) with `value`, `local_i`, `quadrant`
     (1 HH, 2 LH, 3 LL, 4 HL), `p_sim` and `cluster` (the quadrant's label when p_sim <
     alpha, else "Not significant")."""
     import esda
 
     y = _aligned(values, weights)
-    lisa = esda.Moran_Local(y, weights.w, transformation="r", permutations=permutations,
-                            seed=seed, n_jobs=1)
+    lisa = esda.Moran_Local(
+        y, weights.w, transformation="r", permutations=permutations, seed=seed, n_jobs=1
+    )
     significant = lisa.p_sim < alpha
-    cluster = [LISA_LABELS[int(q)] if s else NOT_SIGNIFICANT
-               for q, s in zip(lisa.q, significant, strict=True)]
-    return pd.DataFrame({"value": y, "local_i": lisa.Is, "quadrant": lisa.q.astype(int),
-                         "p_sim": lisa.p_sim, "cluster": cluster},
-                        index=pd.Index([str(i) for i in weights.w.id_order],
-                                       name="region_code"))
+    cluster = [
+        LISA_LABELS[int(q)] if s else NOT_SIGNIFICANT
+        for q, s in zip(lisa.q, significant, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "value": y,
+            "local_i": lisa.Is,
+            "quadrant": lisa.q.astype(int),
+            "p_sim": lisa.p_sim,
+            "cluster": cluster,
+        },
+        index=pd.Index([str(i) for i in weights.w.id_order], name="region_code"),
+    )
 
 
-def moran_by_year(panel: pd.DataFrame, entity: str, time: str, variable: str,
-                  polygons: gpd.GeoDataFrame, kind: str = "queen",
-                  threshold_km: float | None = None, permutations: int = 999,
-                  seed: int = 12345) -> pd.DataFrame:
+def moran_by_year(
+    panel: pd.DataFrame,
+    entity: str,
+    time: str,
+    variable: str,
+    polygons: gpd.GeoDataFrame,
+    kind: str = "queen",
+    threshold_km: float | None = None,
+    permutations: int = 999,
+    seed: int = 12345,
+) -> pd.DataFrame:
     """Global Moran's I of `variable` in every period of `panel`, on the units with a value
     and a polygon that period (`polygons` indexed by entity code as text); the weights are
     rebuilt when the set of units changes. One row per period: n, Moran's I, E[I], z, normal
@@ -190,7 +226,17 @@ def moran_by_year(panel: pd.DataFrame, entity: str, time: str, variable: str,
         if key not in cache:
             cache[key] = spatial_weights(polygons.loc[list(key)], kind, threshold_km)
         r = global_moran(values, cache[key], permutations, seed)
-        rows.append({"variable": variable, time: period, "n": r.n, "moran_i": r.moran_i,
-                     "expected_i": r.expected_i, "z_norm": r.z_norm, "p_norm": r.p_norm,
-                     "p_sim": r.p_sim, "weights": r.weights})
+        rows.append(
+            {
+                "variable": variable,
+                time: period,
+                "n": r.n,
+                "moran_i": r.moran_i,
+                "expected_i": r.expected_i,
+                "z_norm": r.z_norm,
+                "p_norm": r.p_norm,
+                "p_sim": r.p_sim,
+                "weights": r.weights,
+            }
+        )
     return pd.DataFrame(rows)

@@ -10,7 +10,9 @@ this module never touches a database. Coordinates are longitude / latitude in de
 from __future__ import annotations
 
 from collections.abc import Iterable
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 HU_LINE_HEIHE = (127.528293, 50.245129)
 HU_LINE_TENGCHONG = (98.490966, 25.020439)
 
+DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+
 # An Albers equal-area projection for China, for distances and areas in km.
 CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=km"
 
@@ -32,6 +36,7 @@ CHINA_ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=km"
 def hu_line(n: int = 60) -> np.ndarray:
     """(n, 2) longitude / latitude points of the Hu line, on the great circle from Heihe to
     Tengchong (spherical linear interpolation), so it is drawn as it is defined."""
+
     def unit(lon: float, lat: float) -> np.ndarray:
         lo, la = np.radians(lon), np.radians(lat)
         return np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
@@ -66,8 +71,7 @@ class Boundaries:
     missing: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_frames(cls, region_boundaries: pd.DataFrame,
-                    reference: pd.DataFrame) -> Boundaries:
+    def from_frames(cls, region_boundaries: pd.DataFrame, reference: pd.DataFrame) -> Boundaries:
         """From the rows of marts.region_boundaries and ref.ref_region_boundaries."""
         import geopandas as gpd
         import shapely
@@ -76,17 +80,36 @@ class Boundaries:
             rows = rows.copy()
             rows["region_code"] = rows["region_code"].astype(str)
             geometry = shapely.from_wkt(rows.pop("geometry_wkt").to_numpy())
-            return gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326").set_index(
-                "region_code", drop=False).rename_axis(None)
+            return (
+                gpd.GeoDataFrame(rows, geometry=geometry, crs="EPSG:4326")
+                .set_index("region_code", drop=False)
+                .rename_axis(None)
+            )
 
         have = region_boundaries["geometry_wkt"].notna()
-        missing = {str(c): str(r) for c, r in region_boundaries.loc[
-            ~have, ["region_code", "missing_reason"]].itertuples(index=False)}
-        regions = frame(region_boundaries[have][["region_code", "region_name", "level",
-                                                 "boundary_code", "geometry_wkt"]])
+        missing = {
+            str(c): str(r)
+            for c, r in region_boundaries.loc[~have, ["region_code", "missing_reason"]].itertuples(
+                index=False
+            )
+        }
+        regions = frame(
+            region_boundaries[have][
+                ["region_code", "region_name", "level", "boundary_code", "geometry_wkt"]
+            ]
+        )
         provinces = frame(reference[reference["level"] == "province"])
         base = frame(reference[reference["level"] != "province"])
         return cls(regions=regions, provinces=provinces, base=base, missing=missing)
+
+    @classmethod
+    def from_seeds(cls, seed_dir: str | Path | None = None) -> Boundaries:
+        """From the repository's seed files (ref_region_boundaries.csv, ref_admin_changes.csv
+        and ref_admin_divisions.csv in `seed_dir`, default dbt_project/seeds of this checkout),
+        without a warehouse: the same rules as marts.region_boundaries (a former code whose
+        territory did not change takes its successor's polygon; abolished or merged units have
+        none). For notebooks and tests; the build passes the warehouse's tables."""
+        return _seed_boundaries(str(Path(seed_dir) if seed_dir else DEFAULT_SEED_DIR))
 
     def polygons(self, codes: Iterable[object]) -> gpd.GeoDataFrame:
         """The polygons of `codes` (index = code as text), in the order given. A code without
@@ -94,8 +117,9 @@ class Boundaries:
         wanted = [str(c) for c in codes]
         unknown = [c for c in wanted if c not in self.regions.index]
         if unknown:
-            reasons = "; ".join(f"{c}: {self.missing.get(c, 'not a region code of the marts')}"
-                                for c in unknown[:5])
+            reasons = "; ".join(
+                f"{c}: {self.missing.get(c, 'not a region code of the marts')}" for c in unknown[:5]
+            )
             raise KeyError(f"{len(unknown)} region codes have no polygon ({reasons})")
         return self.regions.loc[wanted]
 
@@ -108,3 +132,34 @@ class Boundaries:
             else:
                 skipped[c] = self.missing.get(c, "not a region code of the marts")
         return drawn, skipped
+
+
+@functools.cache
+def _seed_boundaries(seed_dir: str) -> Boundaries:
+    folder = Path(seed_dir)
+    reference = pd.read_csv(folder / "ref_region_boundaries.csv", dtype=str)
+    changes = pd.read_csv(folder / "ref_admin_changes.csv", dtype=str, keep_default_na=False)
+    divisions = pd.read_csv(folder / "ref_admin_divisions.csv", dtype=str,
+                            keep_default_na=False)
+    units = reference[reference["level"].isin(["province", "prefecture"])]
+    rows = units.assign(boundary_code=units["region_code"], missing_reason=None)
+    same = changes[changes["change_type"].isin(["prefecture_to_city", "renamed"])
+                   & (changes["old_code"] != changes["new_code"])]
+    polygon = units[units["level"] == "prefecture"].set_index("region_code")["geometry_wkt"]
+    names = divisions.set_index("code")["name"]
+    former = [{"region_code": c.old_code, "region_name": names.get(c.old_code, c.old_name),
+               "level": "prefecture", "boundary_code": c.new_code,
+               "geometry_wkt": polygon[c.new_code], "missing_reason": None}
+              for c in same.itertuples() if c.new_code in polygon.index]
+    gone = changes[changes["change_type"].isin(["abolished", "merged"])]
+    missing = [{"region_code": code, "region_name": names.get(code, code), "level": "prefecture",
+                "boundary_code": None, "geometry_wkt": None,
+                "missing_reason": f"{group['change_type'].iloc[0]} in {group['year'].max()} into "
+                                  f"{', '.join(sorted(group['new_name']))}; the 2020 boundaries "
+                                  "of the source have no polygon for its territory"}
+               for code, group in gone.groupby("old_code")]
+    # a province-level code appears once: as a province (its polygon is the same at both levels)
+    rows = rows.sort_values("level", key=lambda c: c.map({"province": 0, "prefecture": 1}))
+    rows = rows.drop_duplicates("region_code")
+    table = pd.concat([rows, pd.DataFrame(former), pd.DataFrame(missing)], ignore_index=True)
+    return Boundaries.from_frames(table, reference)

@@ -30,17 +30,33 @@ SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 NO_DATA = "No data"
 # Colour-blind-safe sequential palette (ColorBrewer YlGnBu) and the LISA colours of GeoDa.
 _SEQUENTIAL = "YlGnBu"
-LISA_COLOURS = {"High-High": "#d7191c", "Low-Low": "#2c7bb6", "Low-High": "#abd9e9",
-                "High-Low": "#fdae61", NOT_SIGNIFICANT: "#f0f0f0"}
+LISA_COLOURS = {
+    "High-High": "#d7191c",
+    "Low-Low": "#2c7bb6",
+    "Low-High": "#abd9e9",
+    "High-Low": "#fdae61",
+    NOT_SIGNIFICANT: "#f0f0f0",
+}
 _NO_DATA_FACE = "#d9d9d9"
 # Main map window and the South China Sea inset (degrees).
 _MAIN = (73.0, 135.5, 17.8, 54.0)
 _INSET = (105.5, 122.5, 3.0, 23.5)
 # Chinese units in the warehouse's catalogue -> English (the machines have no CJK font).
-UNIT_NAMES = {"亿元": "100 million yuan", "万元": "10,000 yuan", "元": "yuan",
-              "万人": "10,000 persons", "人": "persons", "万户": "10,000 households",
-              "户": "households", "件": "items", "个": "units", "项": "items",
-              "万美元": "USD 10,000", "平方公里": "km²", "%": "%"}
+UNIT_NAMES = {
+    "亿元": "100 million yuan",
+    "万元": "10,000 yuan",
+    "元": "yuan",
+    "万人": "10,000 persons",
+    "人": "persons",
+    "万户": "10,000 households",
+    "户": "households",
+    "件": "items",
+    "个": "units",
+    "项": "items",
+    "万美元": "USD 10,000",
+    "平方公里": "km²",
+    "%": "%",
+}
 
 
 @dataclass
@@ -56,9 +72,15 @@ class Classification:
 
     def frame(self) -> pd.DataFrame:
         lower = [float(self.classes.attrs.get("min", np.nan)), *self.bins[:-1]]
-        return pd.DataFrame({"class": range(1, len(self.bins) + 1), "lower": lower,
-                             "upper": self.bins, "regions": self.counts,
-                             "label": self.labels})
+        return pd.DataFrame(
+            {
+                "class": range(1, len(self.bins) + 1),
+                "lower": lower,
+                "upper": self.bins,
+                "regions": self.counts,
+                "label": self.labels,
+            }
+        )
 
 
 @dataclass
@@ -91,16 +113,24 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> Classi
     k = max(1, min(int(k), int(y.nunique())))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "not enough unique values" is handled above
-        fitted = (mapclassify.Quantiles(y.to_numpy(), k=k) if scheme == "quantiles"
-                  else mapclassify.FisherJenks(y.to_numpy(), k=k))
+        fitted = (
+            mapclassify.Quantiles(y.to_numpy(), k=k)
+            if scheme == "quantiles"
+            else mapclassify.FisherJenks(y.to_numpy(), k=k)
+        )
     bins = [float(b) for b in fitted.bins]
     lows = [float(y.min()), *bins[:-1]]
     labels = [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in zip(lows, bins, strict=True)]
     classes = pd.Series(fitted.yb.astype(int), index=y.index)
     classes.attrs["min"] = float(y.min())
-    return Classification(scheme=scheme, k=len(bins), bins=bins,
-                          counts=[int(c) for c in fitted.counts], labels=labels,
-                          classes=classes)
+    return Classification(
+        scheme=scheme,
+        k=len(bins),
+        bins=bins,
+        counts=[int(c) for c in fitted.counts],
+        labels=labels,
+        classes=classes,
+    )
 
 
 def legend_title(label: str, unit: str | None) -> str:
@@ -121,11 +151,22 @@ def _setup(title: str, synthetic: bool, footnote: str):
     if footnote:
         notes.append(footnote)
     if notes:
-        fig.text(0.01, 0.012, "\n".join(notes), fontsize=7.5, ha="left", va="bottom",
-                 style="italic")
+        fig.text(
+            0.01, 0.012, "\n".join(notes), fontsize=7.5, ha="left", va="bottom", style="italic"
+        )
     if synthetic:
-        fig.text(0.5, 0.55, SYNTHETIC_MARK, fontsize=34, color="#c0392b", alpha=0.18,
-                 ha="center", va="center", rotation=20, weight="bold")
+        fig.text(
+            0.5,
+            0.55,
+            SYNTHETIC_MARK,
+            fontsize=34,
+            color="#c0392b",
+            alpha=0.18,
+            ha="center",
+            va="center",
+            rotation=20,
+            weight="bold",
+        )
     return fig, ax, inset
 
 
@@ -166,25 +207,46 @@ def _polygons(ax: Axes, geoms: Any, **style: Any) -> None:
     ax.add_collection(PathCollection([_path(g) for g in geoms], **style))
 
 
-def _draw_layers(ax: Axes, boundaries: Boundaries, filled: Any, colours: list[str],
-                 level: str, linewidth: float) -> None:
+def _draw_layers(
+    ax: Axes, boundaries: Boundaries, filled: Any, colours: list[str], level: str, linewidth: float
+) -> None:
     # base: every polygon of the finest level (or the provinces), hatched as "no data"
     base = boundaries.provinces if level == "province" else boundaries.base
-    _polygons(ax, base.geometry, facecolor=_NO_DATA_FACE, edgecolor="white",
-              linewidth=0.15 * linewidth, hatch="////")
+    _polygons(
+        ax,
+        base.geometry,
+        facecolor=_NO_DATA_FACE,
+        edgecolor="white",
+        linewidth=0.15 * linewidth,
+        hatch="////",
+    )
     if len(filled):
-        _polygons(ax, filled.geometry, facecolor=colours, edgecolor="white",
-                  linewidth=0.15 * linewidth)
-    _polygons(ax, boundaries.provinces.geometry, facecolor="none", edgecolor="0.25",
-              linewidth=0.55 * linewidth)
+        _polygons(
+            ax, filled.geometry, facecolor=colours, edgecolor="white", linewidth=0.15 * linewidth
+        )
+    _polygons(
+        ax,
+        boundaries.provinces.geometry,
+        facecolor="none",
+        edgecolor="0.25",
+        linewidth=0.55 * linewidth,
+    )
     line = hu_line()
-    ax.plot(line[:, 0], line[:, 1], color="#7b3294", linestyle="--",
-            linewidth=1.3 * linewidth)
+    ax.plot(line[:, 0], line[:, 1], color="#7b3294", linestyle="--", linewidth=1.3 * linewidth)
 
 
-def _render(path: Path, boundaries: Boundaries, filled: Any, colours: list[str],
-            handles: list[Any], legend: str, title: str, synthetic: bool, footnote: str,
-            level: str) -> Path:
+def _render(
+    path: Path,
+    boundaries: Boundaries,
+    filled: Any,
+    colours: list[str],
+    handles: list[Any],
+    legend: str,
+    title: str,
+    synthetic: bool,
+    footnote: str,
+    level: str,
+) -> Path:
     from matplotlib.lines import Line2D
 
     fig, ax, inset = _setup(title, synthetic, footnote)
@@ -192,10 +254,20 @@ def _render(path: Path, boundaries: Boundaries, filled: Any, colours: list[str],
     _draw_layers(inset, boundaries, filled, colours, level, 0.6)
     _frame_axes(ax, _MAIN, inset=False)
     _frame_axes(inset, _INSET, inset=True)
-    handles = [*handles, Line2D([], [], color="#7b3294", linestyle="--", label="Hu line"),
-               Line2D([], [], color="0.25", linewidth=0.8, label="Province boundary")]
-    ax.legend(handles=handles, title=legend, loc="lower left", fontsize=8, title_fontsize=8.5,
-              frameon=True, framealpha=0.9)
+    handles = [
+        *handles,
+        Line2D([], [], color="#7b3294", linestyle="--", label="Hu line"),
+        Line2D([], [], color="0.25", linewidth=0.8, label="Province boundary"),
+    ]
+    ax.legend(
+        handles=handles,
+        title=legend,
+        loc="lower left",
+        fontsize=8,
+        title_fontsize=8.5,
+        frameon=True,
+        framealpha=0.9,
+    )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, format="png")
@@ -205,8 +277,12 @@ def _render(path: Path, boundaries: Boundaries, filled: Any, colours: list[str],
 def _no_data_patch(count: int):
     from matplotlib.patches import Patch
 
-    return Patch(facecolor=_NO_DATA_FACE, edgecolor="0.5", hatch="////",
-                 label=f"{NO_DATA} ({count})" if count else NO_DATA)
+    return Patch(
+        facecolor=_NO_DATA_FACE,
+        edgecolor="0.5",
+        hatch="////",
+        label=f"{NO_DATA} ({count})" if count else NO_DATA,
+    )
 
 
 def _no_data_count(boundaries: Boundaries, drawn_codes: list[str], level: str) -> int:
@@ -219,10 +295,20 @@ def _no_data_count(boundaries: Boundaries, drawn_codes: list[str], level: str) -
     return len(units - drawn)
 
 
-def choropleth(values: pd.Series, boundaries: Boundaries, path: Path, *, title: str,
-               label: str, unit: str | None = None, scheme: str = "quantiles", k: int = 5,
-               level: str = "prefecture", synthetic: bool = False,
-               footnote: str = "") -> MapResult:
+def choropleth(
+    values: pd.Series,
+    boundaries: Boundaries,
+    path: Path,
+    *,
+    title: str,
+    label: str,
+    unit: str | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    level: str = "prefecture",
+    synthetic: bool = False,
+    footnote: str = "",
+) -> MapResult:
     """A classed map of `values` (index = region codes of the marts, one cross-section)."""
     from matplotlib import colormaps
     from matplotlib.patches import Patch
@@ -237,23 +323,44 @@ def choropleth(values: pd.Series, boundaries: Boundaries, path: Path, *, title: 
     filled = boundaries.regions.loc[drawn]
     colours = [palette[c] for c in classification.classes.loc[drawn]]
     no_data = _no_data_count(boundaries, drawn, level)
-    handles = [Patch(facecolor=palette[i], edgecolor="0.5",
-                     label=f"{text} ({classification.counts[i]})")
-               for i, text in enumerate(classification.labels)]
+    handles = [
+        Patch(facecolor=palette[i], edgecolor="0.5", label=f"{text} ({classification.counts[i]})")
+        for i, text in enumerate(classification.labels)
+    ]
     handles.append(_no_data_patch(no_data))
-    scheme_text = ("quantiles" if scheme == "quantiles" else "natural breaks (Fisher-Jenks)")
+    scheme_text = "quantiles" if scheme == "quantiles" else "natural breaks (Fisher-Jenks)"
     note = f"Classes: {scheme_text}, k = {classification.k}; region counts in brackets."
     if skipped:
-        note += f" {len(skipped)} codes without a polygon left out ({', '.join(list(skipped)[:4])})."
-    out = _render(path, boundaries, filled, colours, handles, legend_title(label, unit), title,
-                  synthetic, " ".join(x for x in (note, footnote) if x), level)
-    return MapResult(path=out, classification=classification, drawn=len(drawn),
-                     no_data=no_data, skipped=skipped)
+        shown = ", ".join(list(skipped)[:4])
+        note += f" {len(skipped)} codes without a polygon left out ({shown})."
+    out = _render(
+        path,
+        boundaries,
+        filled,
+        colours,
+        handles,
+        legend_title(label, unit),
+        title,
+        synthetic,
+        " ".join(x for x in (note, footnote) if x),
+        level,
+    )
+    return MapResult(
+        path=out, classification=classification, drawn=len(drawn), no_data=no_data, skipped=skipped
+    )
 
 
-def lisa_map(lisa: pd.DataFrame, boundaries: Boundaries, path: Path, *, title: str,
-             label: str, level: str = "prefecture", synthetic: bool = False,
-             footnote: str = "") -> MapResult:
+def lisa_map(
+    lisa: pd.DataFrame,
+    boundaries: Boundaries,
+    path: Path,
+    *,
+    title: str,
+    label: str,
+    level: str = "prefecture",
+    synthetic: bool = False,
+    footnote: str = "",
+) -> MapResult:
     """LISA cluster map: `lisa` from `local_moran` (index = region codes, column `cluster`)."""
     from matplotlib.patches import Patch
 
@@ -265,11 +372,24 @@ def lisa_map(lisa: pd.DataFrame, boundaries: Boundaries, path: Path, *, title: s
     counts = clusters.loc[drawn].value_counts()
     order = [*LISA_LABELS.values(), NOT_SIGNIFICANT]
     order = [order[0], order[2], order[1], order[3], order[4]]  # HH, LL, LH, HL, n.s.
-    handles = [Patch(facecolor=LISA_COLOURS[c], edgecolor="0.5",
-                     label=f"{c} ({int(counts.get(c, 0))})") for c in order]
+    handles = [
+        Patch(facecolor=LISA_COLOURS[c], edgecolor="0.5", label=f"{c} ({int(counts.get(c, 0))})")
+        for c in order
+    ]
     no_data = _no_data_count(boundaries, drawn, level)
     handles.append(_no_data_patch(no_data))
-    out = _render(path, boundaries, filled, colours, handles, f"LISA clusters: {label}", title,
-                  synthetic, footnote, level)
-    return MapResult(path=out, classification=None, drawn=len(drawn), no_data=no_data,
-                     skipped=skipped)
+    out = _render(
+        path,
+        boundaries,
+        filled,
+        colours,
+        handles,
+        f"LISA clusters: {label}",
+        title,
+        synthetic,
+        footnote,
+        level,
+    )
+    return MapResult(
+        path=out, classification=None, drawn=len(drawn), no_data=no_data, skipped=skipped
+    )

@@ -788,6 +788,139 @@ def _t_threshold(spec: StudySpec, table: TableSpec, df: pd.DataFrame) -> StudyTa
     )
 
 
+# --- maps and spatial statistics ----------------------------------------------------------
+
+
+def _map_level(df: pd.DataFrame, spec: StudySpec) -> str:
+    """`province` when every entity code is a province code (xx0000), else `prefecture`."""
+    codes = df[spec.entity].astype(str)
+    return "province" if codes.str.endswith("0000").all() else "prefecture"
+
+
+def _spatial_variables(spec: StudySpec, table: TableSpec) -> list[str]:
+    m = _model(spec, table)
+    return list(table.options.get("variables") or dict.fromkeys([m.dependent, m.core]))
+
+
+def _cross_section(spec: StudySpec, df: pd.DataFrame, variable: str, year: int) -> pd.Series:
+    rows = df[df[spec.time] == year]
+    values = rows.set_index(rows[spec.entity].astype(str))[variable].astype(float)
+    return values.dropna()
+
+
+def _last_year(spec: StudySpec, df: pd.DataFrame, variables: list[str]) -> int:
+    years = df.loc[df[variables].notna().all(axis=1), spec.time]
+    if years.empty:
+        raise ValueError(f"no {spec.time} has values of all of {', '.join(variables)}")
+    return int(years.max())
+
+
+def _map_unit(table: TableSpec, variable: str) -> str | None:
+    units = table.options.get("units") or {}
+    if variable in units:
+        return str(units[variable])
+    return "natural log" if variable.startswith("ln_") else None
+
+
+def _t_map(spec: StudySpec, table: TableSpec, df: pd.DataFrame, boundaries: Any) -> StudyTable:
+    from models_py.spatial import classify
+
+    o = table.options
+    variables = _spatial_variables(spec, table)
+    year = o["year"] if o["year"] is not None else _last_year(spec, df, variables)
+    rows, maps, notes = [], [], []
+    for v in variables:
+        values = _cross_section(spec, df, v, year)
+        if values.empty:
+            raise ValueError(f"map {table.name}: no values of {v} in {year}")
+        drawn, skipped = boundaries.split(values.index)
+        values = values.loc[drawn]
+        classes = classify(values, o["scheme"], o["k"])
+        for row in classes.frame().itertuples(index=False):
+            rows.append({"Variable": _label(spec, v), "Class": int(row[0]), "From": row[1],
+                         "To": row[2], "Regions": int(row[3])})
+        maps.append({"variable": v, "label": _label(spec, v), "values": values,
+                     "unit": _map_unit(table, v), "skipped": skipped, "bins": classes.bins})
+        if skipped:
+            notes.append(f"{_label(spec, v)}: {len(skipped)} units without a polygon left out "
+                         f"({'; '.join(f'{c}: {r}' for c, r in list(skipped.items())[:3])}).")
+    scheme = "quantiles" if o["scheme"] == "quantiles" else "natural breaks (Fisher-Jenks)"
+    frame = pd.DataFrame(rows, columns=["Variable", "Class", "From", "To", "Regions"])
+    return _stats_table(
+        spec, table, frame,
+        [f"Classes of the maps of {year}: {scheme}, k = {o['k']} (mapclassify); a class runs "
+         "from its lower bound (exclusive, except the first) to its upper bound (inclusive). "
+         "Regions without a value are hatched on the maps.", *notes],
+        key_numbers={f"{m_['variable']} {year} upper bound {i + 1}": float(b) for m_ in maps
+                     for i, b in enumerate(m_["bins"])},
+        figure_data={"maps": maps, "map_year": year, "scheme": o["scheme"], "k": o["k"],
+                     "boundaries": boundaries, "level": _map_level(df, spec)})
+
+
+def _t_spatial(spec: StudySpec, table: TableSpec, df: pd.DataFrame,
+               boundaries: Any) -> StudyTable:
+    from models_py.spatial import local_moran, moran_by_year, spatial_weights
+
+    o = table.options
+    variables = _spatial_variables(spec, table)
+    codes = df[spec.entity].astype(str).unique()
+    drawn, skipped = boundaries.split(codes)
+    polygons = boundaries.polygons(drawn)
+    frames, tests, keys, lisas = [], [], {}, []
+    for v in variables:
+        res = moran_by_year(df, spec.entity, spec.time, v, polygons, o["weights"],
+                            o["threshold_km"], o["permutations"], o["seed"])
+        if res.empty:
+            raise ValueError(f"{table.name}: fewer than 3 units with values of {v} in every "
+                             f"{spec.time}")
+        frames.append(res)
+        for r in res.itertuples(index=False):
+            year = getattr(r, spec.time)
+            tests.append({"test": f"Moran's I, {_label(spec, v)}, {year}",
+                          "statistic": r.moran_i, "df": None, "p_value": r.p_sim,
+                          "note": f"H0: no spatial autocorrelation; permutation p-value "
+                                  f"({o['permutations']} permutations, seed {o['seed']}); "
+                                  f"z = {r.z_norm:.3f}, normal p = {format_p(r.p_norm)}; "
+                                  f"{r.weights}; n = {r.n}"})
+            keys[f"{v} {year} Moran I"] = float(r.moran_i)
+            keys[f"{v} {year} p"] = float(r.p_sim)
+        lisa_year = o["lisa_year"] if o["lisa_year"] is not None else int(
+            res[spec.time].max())
+        values = _cross_section(spec, df, v, lisa_year)
+        values = values[values.index.isin(polygons.index)]
+        w = spatial_weights(polygons.loc[values.index], o["weights"], o["threshold_km"])
+        lisa = local_moran(values, w, o["permutations"], o["seed"], o["alpha"])
+        lisas.append({"variable": v, "label": _label(spec, v), "year": lisa_year,
+                      "lisa": lisa, "weights": w.describe()})
+        for cluster, count in lisa["cluster"].value_counts().items():
+            keys[f"{v} {lisa_year} LISA {cluster}"] = float(count)
+    res = pd.concat(frames, ignore_index=True)
+    frame = pd.DataFrame({
+        "Variable": res["variable"].map(lambda v: _label(spec, v)),
+        "Year": res[spec.time].astype(int), "N": res["n"].astype(int),
+        "Moran's I": res["moran_i"], "E[I]": res["expected_i"], "z": res["z_norm"],
+        "p (normal)": res["p_norm"], "p (permutation)": res["p_sim"]})
+    notes = [f"Global Moran's I = n/S0 · z'Wz / z'z per year on the units with a value and a "
+             f"polygon; weights: {res['weights'].iloc[-1]}. p (permutation): esda's pseudo "
+             f"p-value from {o['permutations']} random permutations (seed {o['seed']}); "
+             "p (normal): normal approximation. LISA cluster maps: local Moran significant at "
+             f"{o['alpha']:g} (conditional permutations), quadrants High-High, Low-Low, "
+             "Low-High, High-Low."]
+    if skipped:
+        notes.append(f"{len(skipped)} units without a polygon left out: "
+                     + "; ".join(f"{c}: {r}" for c, r in list(skipped.items())[:3]) + ".")
+    return _stats_table(spec, table, frame, notes, key_numbers=keys,
+                        tests=pd.DataFrame(tests, columns=TEST_COLUMNS),
+                        figure_data={"lisa": lisas, "boundaries": boundaries,
+                                     "level": _map_level(df, spec)})
+
+
+SPATIAL_BUILDERS: dict[str, Callable[[StudySpec, TableSpec, pd.DataFrame, Any], StudyTable]] = {
+    "map": _t_map,
+    "spatial_autocorrelation": _t_spatial,
+}
+
+
 BUILDERS: dict[str, Callable[[StudySpec, TableSpec, pd.DataFrame], StudyTable]] = {
     "descriptive": _t_descriptive,
     "correlation": _t_correlation,
@@ -809,17 +942,30 @@ BUILDERS: dict[str, Callable[[StudySpec, TableSpec, pd.DataFrame], StudyTable]] 
 }
 
 
-def run_table(spec: StudySpec, name: str, panel: pd.DataFrame) -> StudyTable:
+def run_table(spec: StudySpec, name: str, panel: pd.DataFrame,
+              boundaries: Any = None) -> StudyTable:
     """Produce the table `name` of `spec` from the mart rows `panel` (or from a frame
-    `prepare_panel` returned). Raises `SpecError` for an unknown table or a missing
-    column, ValueError when the data cannot support the table (the message says why)."""
+    `prepare_panel` returned). The map and spatial_autocorrelation types draw on
+    `boundaries` (a `models_py.spatial.Boundaries`; default: `Boundaries.from_seeds()`, the
+    repository's seed polygons). Raises `SpecError` for an unknown table
+    or a missing column, ValueError when the data cannot support the table (the message says
+    why)."""
     table = spec.table(name)
     df = prepare_panel(spec, panel)
+    if table.type in SPATIAL_BUILDERS:
+        if boundaries is None:
+            # outside the build (a notebook, a test): the repository's seed polygons, with
+            # the rules of marts.region_boundaries
+            from models_py.spatial import Boundaries
+
+            boundaries = Boundaries.from_seeds()
+        return SPATIAL_BUILDERS[table.type](spec, table, df, boundaries)
     return BUILDERS[table.type](spec, table, df)
 
 
-def run_study(spec: StudySpec, panel: pd.DataFrame) -> dict[str, StudyTable]:
+def run_study(spec: StudySpec, panel: pd.DataFrame,
+              boundaries: Any = None) -> dict[str, StudyTable]:
     """Every table of the study, in the specification's order (a notebook convenience;
     the Dagster assets call `run_table` once per table)."""
     df = prepare_panel(spec, panel)
-    return {t.name: run_table(spec, t.name, df) for t in spec.tables}
+    return {t.name: run_table(spec, t.name, df, boundaries) for t in spec.tables}

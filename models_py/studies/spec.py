@@ -49,6 +49,10 @@ import yaml
 
 from models_py.panel import COV_TYPES
 
+# the choices of the spatial table types (kept here so parsing a spec imports no PySAL)
+MAP_SCHEMES = ("quantiles", "natural_breaks")
+WEIGHT_KINDS = ("queen", "distance_band", "inverse_distance")
+
 SPEC_DIR = Path(__file__).resolve().parent / "specs"
 
 
@@ -147,7 +151,25 @@ TABLE_TYPES: dict[str, tuple[dict[str, Field], bool, str]] = {
                    "grid_step": Field("number", default=0.0025),
                    "convention": Field("str", default="hansen", choices=("hansen", "xthreg"))},
                   True, "Panel threshold model"),
+    # Maps and spatial statistics (models_py.spatial): they need the region polygons, which
+    # the runner takes as `boundaries` (the study assets read marts.region_boundaries).
+    "map": ({"variables": Field("columns", column=True),
+             "year": Field("int", nullable=True),
+             "scheme": Field("str", default="quantiles", choices=MAP_SCHEMES),
+             "k": Field("int", default=5),
+             "units": Field("mapping", default={})}, True, "Maps"),
+    "spatial_autocorrelation": ({"variables": Field("columns", column=True),
+                                 "weights": Field("str", default="queen",
+                                                  choices=WEIGHT_KINDS),
+                                 "threshold_km": Field("number", nullable=True),
+                                 "permutations": Field("int", default=999),
+                                 "seed": Field("int", default=12345),
+                                 "lisa_year": Field("int", nullable=True),
+                                 "alpha": Field("number", default=0.05)}, True,
+                                "Spatial autocorrelation: global Moran's I and LISA clusters"),
 }
+# Table types whose builder needs the region polygons.
+SPATIAL_TABLE_TYPES = ("map", "spatial_autocorrelation")
 # Hansen's regime coefficients have no two-way clustered covariance.
 THRESHOLD_COVS = ("unadjusted", "robust", "clustered_entity")
 
@@ -459,6 +481,10 @@ def _parse_tables(raw: dict[str, Any], path: Path | None) -> tuple[TableSpec, ..
                               f"{keypath}.variants[{i}]")
                 for i, v in enumerate(opts["variants"])
             ]
+        if ttype == "spatial_autocorrelation" and not 0 < opts["alpha"] < 1:
+            raise SpecError(_where(path, f"tables.{name}.alpha", "must be in (0, 1)"))
+        if ttype == "map" and opts["k"] < 2:
+            raise SpecError(_where(path, f"tables.{name}.k", "must be at least 2"))
         if ttype == "mediation" and not 0 < opts["level"] < 1:
             raise SpecError(_where(path, f"{keypath}.level", "must lie in (0, 1)"))
         title = opts.pop("title") or default_title

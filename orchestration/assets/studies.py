@@ -16,6 +16,7 @@ study reads), so the study on the real provincial tables is not labelled synthet
 because the city demo data are.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from dagster_duckdb import DuckDBResource
 from models_py.output.study_outputs import write_study_report, write_table_outputs
 from models_py.studies.runner import run_table
 from models_py.studies.spec import (
+    SPATIAL_TABLE_TYPES,
     SpecError,
     StudySpec,
     assemble_panel,
@@ -55,6 +57,7 @@ from orchestration.assets.reports import (
     source_note,
     study_provenance,
 )
+from orchestration.spatial import BOUNDARY_MODEL, read_boundaries
 
 REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
 
@@ -138,7 +141,10 @@ def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
                     "inputs_fingerprint": inputs,
                 })
             try:
-                table = run_table(spec, name, panel)
+                # map / spatial_autocorrelation tables draw on marts.region_boundaries
+                boundaries = (read_boundaries(con) if spec.table(name).type
+                              in SPATIAL_TABLE_TYPES else None)
+                table = run_table(spec, name, panel, boundaries)
             except SpecError as exc:
                 raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
             note, synthetic = source_note(files)
@@ -196,6 +202,13 @@ def _report_asset(spec: StudySpec, tables: list[str], kinds: list[str]) -> Asset
     return _study_report
 
 
+def _boundary_keys(spec: StudySpec, name: str) -> list[AssetKey]:
+    """The dbt asset of marts.region_boundaries for a table that draws on it."""
+    if spec.table(name).type not in SPATIAL_TABLE_TYPES:
+        return []
+    return mart_keys(replace(spec, panel=BOUNDARY_MODEL, joins=()))
+
+
 def build_study_assets(specs: list[StudySpec] | None = None) -> list[AssetsDefinition]:
     """Table assets and a report asset for every spec (default: the shipped specs)."""
     out: list[AssetsDefinition] = []
@@ -206,7 +219,8 @@ def build_study_assets(specs: list[StudySpec] | None = None) -> list[AssetsDefin
                             "reserved for the study's report")
         marts = mart_keys(spec)
         kinds = landing_kinds(spec)
-        out += [_table_asset(spec, name, marts, kinds) for name in tables]
+        out += [_table_asset(spec, name, marts + _boundary_keys(spec, name), kinds)
+                for name in tables]
         out.append(_report_asset(spec, tables, kinds))
     return out
 

@@ -68,7 +68,8 @@ def test_paper002_reads_exactly_the_columns_its_yaml_names() -> None:
         "ln_digital_invention", "sei_revenue", "ln_sei_employment", "region3", "hu_side",
     }
     assert table_names(spec) == ["descriptive", "benchmark", "robustness", "mediation",
-                                 "heterogeneity_region", "heterogeneity_hu_line"]
+                                 "heterogeneity_region", "heterogeneity_hu_line", "maps",
+                                 "spatial_autocorrelation"]
     mediation = spec.table("mediation").options
     assert mediation["n_boot"] == 1000 and mediation["seed"] == 20240101
 
