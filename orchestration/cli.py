@@ -554,6 +554,7 @@ def map_column(
     breaks, legend in the column's unit, provinces outlined, the Hu line, regions without
     data hatched, SYNTHETIC when the warehouse's inputs are."""
     import duckdb
+    from rich.markup import escape
 
     from models_py.spatial import SCHEMES, choropleth
     from orchestration import spatial
@@ -568,11 +569,11 @@ def map_column(
             section = spatial.read_cross_section(con, schema, name, column, year)
             boundaries = spatial.read_boundaries(con)
         except (ValueError, duckdb.Error) as exc:
-            err.print(f"[red]cannot map {schema}.{name}.{column}:[/] {exc}", markup=False)
+            err.print(f"[red]cannot map {schema}.{name}.{column}:[/] {escape(str(exc))}")
             raise typer.Exit(2) from exc
         description = _column_labels(schema, name).get(column, "")
         unit = spatial.column_unit(con, column, description)
-        synthetic = _warehouse_is_synthetic(con)
+        synthetic = spatial.column_is_synthetic(con, column, _warehouse_is_synthetic(con))
     target = (out or Path(f"map_{name}_{column}_{section.year}.png")).resolve()
     result = choropleth(
         section.values, boundaries, target, title=f"{column} ({schema}.{name}), {section.year}",
@@ -586,7 +587,7 @@ def map_column(
         console.print("left out (no polygon): " + "; ".join(
             f"{c}: {r}" for c, r in result.skipped.items()), markup=False)
     if synthetic:
-        console.print("[yellow]note:[/] the warehouse was built with SYNTHETIC demo inputs "
+        console.print("[yellow]note:[/] the values come from SYNTHETIC demo inputs "
                       "(raw.landing_files.synthetic); the map says so")
 
 

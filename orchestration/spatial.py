@@ -108,9 +108,62 @@ def column_unit(con, column: str, description: str) -> str | None:
         ).fetchone()
     except Exception:  # a warehouse without the catalogue
         row = None
-    if row and row[0]:
-        return str(row[0])
     if column.startswith("ln_"):
         return "natural log"
-    found = _UNIT_IN_TEXT.search(description or "")
-    return found.group(1) if found else None
+    unit = str(row[0]) if row and row[0] else None
+    if unit is None:
+        found = _UNIT_IN_TEXT.search(description or "")
+        unit = found.group(1) if found else None
+    return None if unit is None else english_unit(con, unit)
+
+
+# Denominators of per-capita units the unit catalogue does not list on their own.
+_PER = {"百人": "100 persons", "百家": "100 enterprises", "人": "person", "平方公里": "km²"}
+
+
+def english_unit(con, unit: str) -> str:
+    """The English name of a catalogue unit (ref.ref_units.name_en; 个/百家 -> "units per 100
+    enterprises"), since the maps have no CJK font."""
+
+    def name(part: str) -> str:
+        try:
+            row = con.execute("SELECT name_en FROM ref.ref_units WHERE unit = ?", [part]).fetchone()
+        except Exception:
+            row = None
+        # "units (e.g. institutions)" -> "units": the example is for the catalogue reader
+        return re.sub(r"\s*\(.*?\)", "", str(row[0])) if row and row[0] else _PER.get(part, part)
+
+    if "/" in unit:
+        top, bottom = unit.split("/", 1)
+        return f"{name(top)} per {_PER.get(bottom, name(bottom))}"
+    return {"平方公里": "km²"}.get(unit, name(unit))
+
+
+# The long value tables that keep each indicator value's landing file (as the study
+# provenance does, orchestration/assets/reports.py).
+_VALUE_TABLES = (
+    "intermediate.int_province_indicators",
+    "intermediate.int_city_indicators_converted",
+)
+
+
+def column_is_synthetic(con, column: str, warehouse_synthetic: bool) -> bool:
+    """Whether the values of `column` come from SYNTHETIC landing files: for an indicator of
+    the catalogue (or ln_<indicator>), the files its values were read from; for anything
+    else (indices, patent counts) the warehouse's flag, which is the cautious answer."""
+    codes = [column, column.removeprefix("ln_")]
+    flags: list[bool] = []
+    for table in _VALUE_TABLES:
+        try:
+            flags += [
+                bool(r[0])
+                for r in con.execute(
+                    f"SELECT DISTINCT coalesce(files.synthetic, false) FROM {table} AS v "
+                    "JOIN raw.landing_files AS files ON files.source_file = v.source_file "
+                    "AND files.status = 'current' WHERE list_contains(?, v.indicator_code)",
+                    [codes],
+                ).fetchall()
+            ]
+        except Exception:  # a warehouse without the table: no evidence either way
+            continue
+    return any(flags) if flags else warehouse_synthetic

@@ -49,8 +49,9 @@ class Weights:
     def describe(self) -> str:
         if self.kind == "queen":
             extra = (
-                f"; {self.islands_attached} units without a contiguous neighbour linked "
-                "to their nearest unit"
+                f"; {self.islands_attached} "
+                f"{'unit' if self.islands_attached == 1 else 'units'} without a contiguous "
+                "neighbour linked to the nearest unit"
                 if self.islands_attached
                 else ""
             )

@@ -9,8 +9,8 @@ this module never touches a database. Coordinates are longitude / latitude in de
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,25 +139,41 @@ def _seed_boundaries(seed_dir: str) -> Boundaries:
     folder = Path(seed_dir)
     reference = pd.read_csv(folder / "ref_region_boundaries.csv", dtype=str)
     changes = pd.read_csv(folder / "ref_admin_changes.csv", dtype=str, keep_default_na=False)
-    divisions = pd.read_csv(folder / "ref_admin_divisions.csv", dtype=str,
-                            keep_default_na=False)
+    divisions = pd.read_csv(folder / "ref_admin_divisions.csv", dtype=str, keep_default_na=False)
     units = reference[reference["level"].isin(["province", "prefecture"])]
     rows = units.assign(boundary_code=units["region_code"], missing_reason=None)
-    same = changes[changes["change_type"].isin(["prefecture_to_city", "renamed"])
-                   & (changes["old_code"] != changes["new_code"])]
+    same = changes[
+        changes["change_type"].isin(["prefecture_to_city", "renamed"])
+        & (changes["old_code"] != changes["new_code"])
+    ]
     polygon = units[units["level"] == "prefecture"].set_index("region_code")["geometry_wkt"]
     names = divisions.set_index("code")["name"]
-    former = [{"region_code": c.old_code, "region_name": names.get(c.old_code, c.old_name),
-               "level": "prefecture", "boundary_code": c.new_code,
-               "geometry_wkt": polygon[c.new_code], "missing_reason": None}
-              for c in same.itertuples() if c.new_code in polygon.index]
+    former = [
+        {
+            "region_code": c.old_code,
+            "region_name": names.get(c.old_code, c.old_name),
+            "level": "prefecture",
+            "boundary_code": c.new_code,
+            "geometry_wkt": polygon[c.new_code],
+            "missing_reason": None,
+        }
+        for c in same.itertuples()
+        if c.new_code in polygon.index
+    ]
     gone = changes[changes["change_type"].isin(["abolished", "merged"])]
-    missing = [{"region_code": code, "region_name": names.get(code, code), "level": "prefecture",
-                "boundary_code": None, "geometry_wkt": None,
-                "missing_reason": f"{group['change_type'].iloc[0]} in {group['year'].max()} into "
-                                  f"{', '.join(sorted(group['new_name']))}; the 2020 boundaries "
-                                  "of the source have no polygon for its territory"}
-               for code, group in gone.groupby("old_code")]
+    missing = [
+        {
+            "region_code": code,
+            "region_name": names.get(code, code),
+            "level": "prefecture",
+            "boundary_code": None,
+            "geometry_wkt": None,
+            "missing_reason": f"{group['change_type'].iloc[0]} in {group['year'].max()} into "
+            f"{', '.join(sorted(group['new_name']))}; the 2020 boundaries "
+            "of the source have no polygon for its territory",
+        }
+        for code, group in gone.groupby("old_code")
+    ]
     # a province-level code appears once: as a province (its polygon is the same at both levels)
     rows = rows.sort_values("level", key=lambda c: c.map({"province": 0, "prefecture": 1}))
     rows = rows.drop_duplicates("region_code")

@@ -23,7 +23,7 @@ from models_py.output.tables_excel import SheetTable, sheet_name, write_workbook
 from models_py.output.tables_latex import latex_escape, to_latex
 from models_py.panel import fit_panel_ols
 from models_py.studies.runner import StudyTable
-from models_py.studies.spec import discover_specs, load_spec, table_names
+from models_py.studies.spec import SPATIAL_TABLE_TYPES, discover_specs, load_spec, table_names
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -313,7 +313,10 @@ def test_study_asset_factory_builds_every_shipped_table() -> None:
         marts = {AssetKey(m.split(".")) for m in s.marts}
         for t in tables:
             node = graph.get(AssetKey(["studies", s.id, t]))
-            assert node.parent_keys == marts
+            # maps and spatial statistics also draw on the region polygons
+            spatial = s.table(t).type in SPATIAL_TABLE_TYPES
+            boundaries = {AssetKey(["marts", "region_boundaries"])} if spatial else set()
+            assert node.parent_keys == marts | boundaries
             assert node.description
         report = graph.get(AssetKey(["studies", s.id, "report"]))
         assert report.parent_keys == {AssetKey(["studies", s.id, t]) for t in tables}
