@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 SCHEMES = ("quantiles", "natural_breaks")
+BOUNDARY_NOTE = ("Boundaries: census city table of leiii/census (MIT), 2020, simplified; "
+                 "Taiwan is not in the source.")
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 NO_DATA = "No data"
 # Colour-blind-safe sequential palette (ColorBrewer YlGnBu) and the LISA colours of GeoDa.
@@ -150,6 +152,7 @@ def _setup(title: str, synthetic: bool, footnote: str):
     notes = [SYNTHETIC_MARK + ": simulated values, not real statistics."] if synthetic else []
     if footnote:
         notes.append(footnote)
+    notes.append(BOUNDARY_NOTE)
     if notes:
         fig.text(
             0.01, 0.012, "\n".join(notes), fontsize=7.5, ha="left", va="bottom", style="italic"
