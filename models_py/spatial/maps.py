@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 SCHEMES = ("quantiles", "natural_breaks")
-BOUNDARY_NOTE = ("Boundaries: census city table of leiii/census (MIT), 2020, simplified; "
-                 "Taiwan is not in the source.")
+BOUNDARY_NOTE = (
+    "Boundaries: census city table of leiii/census (MIT), 2020, simplified; "
+    "Taiwan is not in the source."
+)
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA"
 NO_DATA = "No data"
 # Colour-blind-safe sequential palette (ColorBrewer YlGnBu) and the LISA colours of GeoDa.
