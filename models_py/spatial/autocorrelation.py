@@ -181,9 +181,13 @@ def local_moran(
     import esda
 
     y = _aligned(values, weights)
-    lisa = esda.Moran_Local(
-        y, weights.w, transformation="r", permutations=permutations, seed=seed, n_jobs=1
-    )
+    with warnings.catch_warnings():
+        # esda announces a change of its default alternative; the folded (directed) pseudo
+        # p-value it computes today is GeoDa's, the one LISA maps are read with.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        lisa = esda.Moran_Local(
+            y, weights.w, transformation="r", permutations=permutations, seed=seed, n_jobs=1
+        )
     significant = lisa.p_sim < alpha
     cluster = [
         LISA_LABELS[int(q)] if s else NOT_SIGNIFICANT
