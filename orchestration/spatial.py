@@ -31,6 +31,22 @@ def read_boundaries(con) -> Boundaries:
     )
 
 
+def boundaries_fingerprint(con, fingerprint: str) -> str:
+    """`fingerprint` extended with a digest of the polygons (both boundary tables), so a study
+    table drawn on them is redone when they change."""
+    import hashlib
+
+    digest = hashlib.sha256(fingerprint.encode())
+    for sql in (
+        f"SELECT region_code, boundary_code, geometry_wkt FROM {BOUNDARY_MODEL} "
+        "ORDER BY region_code",
+        f"SELECT region_code, level, geometry_wkt FROM {BOUNDARY_SEED} ORDER BY level, region_code",
+    ):
+        for row in con.execute(sql).fetchall():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class CrossSection:
     values: pd.Series  # region code -> value

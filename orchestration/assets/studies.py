@@ -57,7 +57,7 @@ from orchestration.assets.reports import (
     source_note,
     study_provenance,
 )
-from orchestration.spatial import BOUNDARY_MODEL, read_boundaries
+from orchestration.spatial import BOUNDARY_MODEL, boundaries_fingerprint, read_boundaries
 
 REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
 
@@ -130,6 +130,9 @@ def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
                 raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
             files = study_provenance(con, spec, kinds)
             inputs = inputs_fingerprint(spec, name, panel, files)
+            spatial = spec.table(name).type in SPATIAL_TABLE_TYPES
+            if spatial:  # maps and Moran's I also change with the polygons
+                inputs = boundaries_fingerprint(con, inputs)
             if (stored_fingerprint(con, spec.id, name) == inputs
                     and (out_dir / f"{name}.json").exists()):
                 # Same panel, provenance, spec and code as the estimates already stored: the
@@ -142,8 +145,7 @@ def _table_asset(spec: StudySpec, name: str, marts: list[AssetKey],
                 })
             try:
                 # map / spatial_autocorrelation tables draw on marts.region_boundaries
-                boundaries = (read_boundaries(con) if spec.table(name).type
-                              in SPATIAL_TABLE_TYPES else None)
+                boundaries = read_boundaries(con) if spatial else None
                 table = run_table(spec, name, panel, boundaries)
             except SpecError as exc:
                 raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc

@@ -147,6 +147,7 @@ def test_global_moran_reproduces_esdas_st_louis_example() -> None:
     assert global_moran(values, weights, permutations=999, seed=12345).p_sim == result.p_sim
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # esda's notice, called directly
 def test_local_moran_and_distance_weights_on_the_provinces(boundaries) -> None:
     import esda
 
