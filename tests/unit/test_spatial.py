@@ -215,3 +215,35 @@ def test_lisa_map_and_former_codes(boundaries, tmp_path) -> None:
     values = pd.Series({"522400": 1.0, "341400": 2.0, "340100": 3.0, "110000": 4.0})
     out = choropleth(values, boundaries, tmp_path / "old.png", title="2010", label="x", k=3)
     assert out.drawn == 3 and list(out.skipped) == ["341400"]
+
+
+# --- study spec ---------------------------------------------------------------------------
+
+
+def test_spec_checks_the_spatial_table_options() -> None:
+    from models_py.studies.spec import SpecError, parse_spec, required_columns
+
+    def spec(table: dict):
+        return parse_spec(
+            {
+                "title": "t",
+                "panel": "marts.city_panel",
+                "entity": "city_code",
+                "time": "year",
+                "synthetic_expected": True,
+                "model": {"dependent": "y", "core": "x"},
+                "tables": {"t": table},
+            }
+        )
+
+    parsed = spec({"type": "spatial_autocorrelation", "variables": ["z"]})
+    options = parsed.table("t").options
+    assert (options["weights"], options["permutations"], options["alpha"]) == ("queen", 999, 0.05)
+    assert "z" in required_columns(parsed)
+    assert spec({"type": "map"}).table("t").options["scheme"] == "quantiles"
+    with pytest.raises(SpecError, match=r"tables\.t\.weights.*Did you mean 'queen'"):
+        spec({"type": "spatial_autocorrelation", "weights": "quen"})
+    with pytest.raises(SpecError, match=r"tables\.t\.scheme"):
+        spec({"type": "map", "scheme": "equal_interval"})
+    with pytest.raises(SpecError, match="at least 2"):
+        spec({"type": "map", "k": 1})
