@@ -27,7 +27,9 @@ Modules: ``panel``, ``random_effects``, ``specification``, ``descriptive``,
 ``unit_root``, ``cointegration``, ``mediation``, ``heterogeneity``, ``threshold``,
 ``nonlinear``, ``pca``, ``transforms``, ``stat_tests``; ``datasets`` (shipped reference
 panels); ``output`` (tables in Markdown / LaTeX / Excel / HTML, figures, .dta files:
-writers, no estimation); ``studies`` (YAML study specifications and their runner).
+writers, no estimation); ``studies`` (YAML study specifications and their runner);
+``spatial`` (region polygons, spatial weights, Moran's I and LISA with PySAL, choropleth and
+cluster maps).
 
 Names are imported on first use (PEP 562), so ``import models_py`` stays cheap. Pure
 Python (pandas, numpy, scipy, linearmodels, statsmodels, matplotlib); it imports neither
