@@ -53,14 +53,9 @@ err = make_console(sys.stderr, soft_wrap=True)  # one message, one line, however
 
 
 def _use_dagster_home() -> Path:
-    home = paths.dagster_home()
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        # No telemetry: the machines this runs on reach no network but package registries.
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
+    from orchestration.run_history import use_dagster_home
+
+    return use_dagster_home()
 
 
 @app.command("demo-data")
@@ -247,10 +242,9 @@ def _run_job(job_name: str, started: float | None = None,
     started = started if started is not None else time.monotonic()
     # dbt's lines (a few per model, seed and test) to the log file only, unless --verbose.
     os.environ[paths.DBT_OUTPUT_ENV] = "console" if verbose else "file"
-    console.print("[bold]Preparing dbt manifest[/] (dbt parse)")
     from orchestration.dbt_project import prepare_manifest
 
-    prepare_manifest(force=True)
+    prepare_manifest()
     _use_dagster_home()
     from dagster import DagsterInstance
 

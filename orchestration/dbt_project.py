@@ -3,11 +3,14 @@ the manifest (`dbt parse`) before `@dbt_assets` reads it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+from importlib.metadata import version
 
 from dagster_dbt import DbtProject
 
 from orchestration import paths
+from orchestration.fingerprint import code_digest
 
 DBT_PROJECT = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
 
@@ -20,14 +23,28 @@ def prepare_manifest(force: bool = False) -> None:
     a parse (partial parsing, dagster-dbt copies partial_parse.msgpack into the run's target
     folder) only when the connection settings, the path among them, are equal; otherwise
     every run says "Unable to do partial parsing ... profile has changed" and parses again."""
-    if not force and DBT_PROJECT.manifest_path.exists():
+    stamp = DBT_PROJECT.manifest_path.with_name("manifest.inputs")
+    inputs = _parse_inputs()
+    if (not force and DBT_PROJECT.manifest_path.exists() and stamp.exists()
+            and stamp.read_text(encoding="utf-8") == inputs):
         return
     before = os.environ.get("DRI_DUCKDB_PATH")
     os.environ["DRI_DUCKDB_PATH"] = str(paths.work_db_path())
     try:
         DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+        stamp.write_text(inputs, encoding="utf-8")
     finally:
         if before is None:
             os.environ.pop("DRI_DUCKDB_PATH", None)
         else:
             os.environ["DRI_DUCKDB_PATH"] = before
+
+
+def _parse_inputs() -> str:
+    """What a parse depends on: the project's files, the profile's path and dbt's version.
+    Equal to the last parse's (the stamp beside the manifest): the manifest is current, and
+    the few seconds of `dbt parse` are saved."""
+    digest = hashlib.sha256(code_digest(paths.PROJECT_ROOT, (paths.DBT_PROJECT_DIR.name,)).encode())
+    digest.update(str(paths.work_db_path()).encode())
+    digest.update(version("dbt-core").encode())
+    return digest.hexdigest()

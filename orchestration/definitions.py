@@ -21,6 +21,7 @@ from orchestration.automation import (
 )
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.quality.gx_checks import ASSET_CHECKS
+from orchestration.run_history import write_history_without_fsync
 
 __all__ = ["BUILD_JOB", "build_definitions", "defs"]
 
@@ -32,6 +33,8 @@ def build_definitions() -> Definitions:
     work_db.parent.mkdir(parents=True, exist_ok=True)
     # dbt runs as a subprocess and finds the same file through this variable (profiles.yml).
     os.environ["DRI_DUCKDB_PATH"] = str(work_db)
+    # Runs started by `dri ui` (the sensor's, the UI's) write their history as `dri build` does.
+    write_history_without_fsync()
     return Definitions(
         assets=[
             raw.city_yearbook_values,

@@ -26,9 +26,10 @@ ENV_VAR = "DRI_BUILD_FINGERPRINT"
 TABLE = "raw.build_info"
 
 
-def _code_digest(root: Path) -> str:
+def code_digest(root: Path, tops: tuple[str, ...] = CODE_DIRS) -> str:
+    """sha256 of the source files (path and content) under the folders `tops` of `root`."""
     digest = hashlib.sha256()
-    for top in CODE_DIRS:
+    for top in tops:
         for path in sorted((root / top).rglob("*")):
             rel = path.relative_to(root)
             if (not path.is_file() or path.suffix not in CODE_SUFFIXES
@@ -49,7 +50,7 @@ def build_fingerprint(landing_dir: Path | None = None, root: Path | None = None)
                       hashlib.sha256(meta.read_bytes()).hexdigest() if meta.exists() else ""])
     state = {
         "landing": files,
-        "code": _code_digest(root or paths.PROJECT_ROOT),
+        "code": code_digest(root or paths.PROJECT_ROOT),
         "options": {name: os.environ.get(name, "") for name in OPTIONS},
     }
     return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()

@@ -16,6 +16,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration import paths
 from orchestration.assets.raw import DUCKDB_POOL
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
+from orchestration.fingerprint import code_digest
 
 # `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
 # with the profile the runs use.
@@ -39,11 +40,37 @@ class DriDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-def dbt_build_args() -> list[str]:
+def dbt_build_args(unit_tests: bool = True) -> list[str]:
     """Arguments of the one dbt invocation per run (kept a plain function so it is testable).
     No colours: dbt's lines go to a log file (and, with --verbose, wherever stdout goes), and
-    dbt colours them whether or not that is a terminal."""
-    return ["build", "--no-use-colors"]
+    dbt colours them whether or not that is a terminal. dbt's own debug log file (some 20 MB
+    a run) keeps warnings and errors only: the per-node lines are in the output log.
+    `unit_tests=False`: dbt's unit tests, which test the SQL on fixed inputs and not the data,
+    are left out (see unit_tests_passed)."""
+    args = ["build", "--no-use-colors", "--log-level-file", "warn"]
+    return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
+
+
+def _unit_tests_stamp() -> Path:
+    return paths.work_db_path().parent / "dbt_unit_tests.passed"
+
+
+def unit_tests_passed() -> bool:
+    """Whether dbt's unit tests passed on exactly this dbt project (its files' digest, kept
+    beside the working file after a dbt run that ran them all and succeeded). A refresh of
+    the data then skips them: they would test the same SQL on the same fixed inputs."""
+    stamp = _unit_tests_stamp()
+    return stamp.exists() and stamp.read_text(encoding="utf-8") == _project_digest()
+
+
+def _runs_every_unit_test(invocation) -> bool:
+    """A run of a subset (a refresh) runs the unit tests of its models only."""
+    ran = {r["unique_id"] for r in invocation.get_artifact("run_results.json")["results"]}
+    return set(invocation.manifest.get("unit_tests", {})) <= ran
+
+
+def _project_digest() -> str:
+    return code_digest(paths.PROJECT_ROOT, (paths.DBT_PROJECT_DIR.name,))
 
 
 def with_row_counts(context: AssetExecutionContext, events: list, database: str) -> Iterator:
@@ -108,11 +135,18 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
     # A fixed target folder: dagster-dbt copies the parse's partial_parse.msgpack into it
     # (it is empty), so dbt does not parse the project again, and nothing piles up.
     run_dir = fresh_run_dir()
+    unit_tests = not unit_tests_passed()
+    if not unit_tests:
+        context.log.info("dbt unit tests skipped: they passed on this dbt project's code in an "
+                         "earlier run, and only data changed since")
     # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
     # its path) and echo them only when asked.
     with paths.dbt_output_log().open("w", encoding="utf-8") as log:
         echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
         with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
-            invocation = dbt.cli(dbt_build_args(), context=context, target_path=run_dir)
+            invocation = dbt.cli(dbt_build_args(unit_tests), context=context,
+                                 target_path=run_dir)
             events = list(invocation.stream())
+    if unit_tests and invocation.is_successful() and _runs_every_unit_test(invocation):
+        _unit_tests_stamp().write_text(_project_digest(), encoding="utf-8")
     yield from with_row_counts(context, events, str(paths.work_db_path()))

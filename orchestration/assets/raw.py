@@ -18,6 +18,7 @@ from dagster_duckdb import DuckDBResource
 from orchestration import paths
 from orchestration.ingest import intake, ipc, landing, schema
 from orchestration.ingest.patent_load import load_patent_files
+from orchestration.ingest.reading_cache import ReadingCache
 
 DUCKDB_POOL = "dri_duckdb_writer"
 
@@ -60,7 +61,12 @@ def load_source(con, source: RawSource, log) -> dict:
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
-    taken = intake.take_in(files, source.kind, [f.relpath for f in landing.newest_first(files)])
+    cache = ReadingCache(paths.work_db_path().parent / "readings")
+    taken = intake.take_in(files, source.kind, [f.relpath for f in landing.newest_first(files)],
+                           read=cache.read)
+    cache.prune(source.kind)
+    log.info(f"{cache.hits} of {len(files)} {source.kind} files unchanged since the last build: "
+             "their readings reused")
     for relpath, error in taken.failed.items():
         moved = landing.set_aside(paths.landing_dir(), relpath, error)
         log.warning(f"{relpath}: not readable, moved to {moved}: {error}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -80,11 +81,13 @@ def reason_category(reason: str) -> str:
 
 
 def take_in(files: list[LandingFile], kind: str, precedence: list[str] | None = None,
-            names: dict[str, str] | None = None) -> Intake:
+            names: dict[str, str] | None = None,
+            read: Callable[[LandingFile, str], Reading] = read_tables) -> Intake:
     """Read every file of `kind`, match regions and indicators, keep the newest file's value
     per value key (`precedence`: relpaths, newest first; default the order given) and account
     for every cell. A file that cannot be read at all is reported in `failed`, not raised, so
-    one bad file never stops the others."""
+    one bad file never stops the others. `read`: how a file is read (the build passes a
+    reading_cache.ReadingCache's read)."""
     if kind not in TARGETS:
         raise IngestError(f"no yearbook reader for kind {kind!r}")
     names = names or {}
@@ -92,7 +95,7 @@ def take_in(files: list[LandingFile], kind: str, precedence: list[str] | None = 
     failed: dict[str, str] = {}
     for file in files:
         try:
-            readings[file.relpath] = read_tables(file, kind)
+            readings[file.relpath] = read(file, kind)
         except IngestError as exc:
             failed[file.relpath] = str(exc)
     frames = [r.values for r in readings.values()]
