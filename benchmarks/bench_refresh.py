@@ -28,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from orchestration.compare import differing_tables
+
 ROOT = Path(__file__).resolve().parents[1]
-STAMPS = ("loaded_at", "estimated_at", "built_at")
 
 
 def _env(root: Path) -> dict[str, str]:
@@ -71,33 +72,6 @@ def _corrected_yearbook(root: Path, out: Path) -> Path:
     return target
 
 
-def _compare(a: Path, b: Path) -> list[str]:
-    """Tables of schemas marts and estimates that differ between two warehouses."""
-    import duckdb
-    import pandas as pd
-
-    differ = []
-    with duckdb.connect(str(a), read_only=True) as ca, duckdb.connect(str(b), read_only=True) as cb:
-        tables = ca.execute("SELECT table_schema, table_name FROM information_schema.tables "
-                            "WHERE table_schema IN ('marts', 'estimates') AND table_name <> "
-                            "'table_inputs' ORDER BY 1, 2").fetchall()
-        for schema, name in tables:
-            # when a row was loaded or estimated differs between two runs by design
-            left = ca.execute(f'SELECT * FROM "{schema}"."{name}"').df().drop(
-                columns=list(STAMPS), errors="ignore")
-            right = cb.execute(f'SELECT * FROM "{schema}"."{name}"').df().drop(
-                columns=list(STAMPS), errors="ignore")
-            keys = list(left.columns)
-            try:
-                left = left.sort_values(keys, ignore_index=True)
-                right = right.sort_values(keys, ignore_index=True)
-                pd.testing.assert_frame_equal(left, right, check_exact=False, rtol=1e-9,
-                                              atol=1e-12)
-            except (AssertionError, TypeError, ValueError) as exc:
-                differ.append(f"{schema}.{name}: {str(exc).splitlines()[0]}")
-    return differ
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="Work here and keep it (default: a temp dir).")
@@ -124,7 +98,7 @@ def main() -> None:
         shutil.copytree(one / "warehouse" / "landing", two / "warehouse" / "landing")
         rebuild, _ = _dri(two, "build")
         print(f"full build of the same landing zone:   {rebuild:7.1f} s")
-        differ = _compare(published, two / "warehouse" / "dri.duckdb")
+        differ = differing_tables(published, two / "warehouse" / "dri.duckdb")
 
         print("\nratios")
         print(f"  refresh / full build      {refresh / rebuild:6.2f}  (target <= 0.25)")

@@ -7,6 +7,7 @@ Heavy imports (Dagster, dbt, pandas) happen inside the commands that need them, 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -137,16 +138,12 @@ def build(
     landing = paths.landing_dir()
     if not discover(landing):
         _write_demo(demo, landing, demo.DEFAULT_SEED, demo_cities, demo_scale)
-    current = fingerprint.build_fingerprint()
-    if not force and fingerprint.published_fingerprint() == current:
+    state = fingerprint.build_state()
+    if not force and fingerprint.published_fingerprint() == fingerprint.digest(state):
         console.print(f"up to date: {paths.published_db_path()} was built from these landing "
                       "files and this code; nothing to do (`dri build --force` rebuilds)")
         return
-    os.environ[fingerprint.ENV_VAR] = current
-
-    from orchestration.automation import BUILD_JOB
-
-    _run_job(BUILD_JOB, started, verbose=verbose)
+    _run_job(_job_for(state, force), started, verbose=verbose)
 
 
 @app.command()
@@ -203,8 +200,9 @@ def ingest(
         copied.append(target)
         console.print(f"copied to {target}")
     if refresh:
-        _run_job(_refresh_job_for({k for _, k in accepted}), new_files=copied,
-                 verbose=verbose)
+        from orchestration import fingerprint
+
+        _run_job(_job_for(fingerprint.build_state()), new_files=copied, verbose=verbose)
 
 
 @app.command()
@@ -228,12 +226,19 @@ def inspect(
     raise typer.Exit(status)
 
 
-def _refresh_job_for(kinds: set[str]) -> str:
-    """One kind and an existing build: refresh that kind only; otherwise build everything."""
+def _job_for(state: dict, force: bool = False) -> str:
+    """The refresh job of the one landing kind that changed since the published build, when
+    that gives what a full build would (fingerprint.refresh_kinds); otherwise build_all.
+    The state goes to the publish step, which records it with the warehouse."""
+    from orchestration import fingerprint
     from orchestration.automation import BUILD_JOB, refresh_jobs
 
-    if len(kinds) == 1 and paths.work_db_path().exists():
-        return refresh_jobs[kinds.pop()].name
+    os.environ[fingerprint.ENV_VAR] = json.dumps(state, sort_keys=True)
+    kinds = None if force else fingerprint.refresh_kinds(state)
+    if kinds is not None and len(kinds) == 1 and (kind := kinds.pop()) in refresh_jobs:
+        console.print(f"only the {kind} landing files changed since the published build: "
+                      f"refreshing them and what depends on them")
+        return refresh_jobs[kind].name
     return BUILD_JOB
 
 

@@ -29,8 +29,9 @@ PUBLISHED = sorted(
     "Runs only when everything upstream succeeded, so analysts never see a failed build.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    # What this build was made from, so an identical rebuild can say "up to date" (a refresh
-    # of one kind records none: the next `dri build` then checks everything again).
+    # What this build was made from, so an identical rebuild can say "up to date" and a later
+    # one can refresh only what changed (runs the sensor starts record none: the next
+    # `dri build` then builds everything).
     with duckdb.connect(str(paths.work_db_path())) as con:
         fingerprint.record(con, os.environ.get(fingerprint.ENV_VAR))
     target = publish(paths.work_db_path(), paths.published_db_path())

@@ -15,7 +15,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from orchestration import paths
+from orchestration import fingerprint, paths
 from orchestration.ingest import intake, ipc, landing, schema
 from orchestration.ingest.patent_load import load_patent_files
 from orchestration.ingest.reading_cache import ReadingCache
@@ -58,6 +58,7 @@ def load_source(con, source: RawSource, log) -> dict:
     if not found:
         # An empty table, not a failure: the last file of a kind may have been set aside.
         log.warning(f"no {source.kind} files in {paths.landing_dir() / source.kind}")
+    fingerprint.mark_unpublished(con, source.kind)
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
@@ -110,6 +111,7 @@ def load_patents(con, log) -> dict:
     if not found:
         raise landing.IngestError(
             f"no {PATENTS.kind} files in {paths.landing_dir() / PATENTS.kind}")
+    fingerprint.mark_unpublished(con, PATENTS.kind)
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}

@@ -10,6 +10,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from orchestration.compare import differing_tables
 from tests.conftest import Warehouse, run_dri, warehouse_env
 
 pytestmark = pytest.mark.integration
@@ -127,6 +128,23 @@ def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
         "paper000_province", "fe_regression"]
     assert estimated_after["real_province_st", "benchmark"] == estimated_before[
         "real_province_st", "benchmark"]
+
+
+def test_refresh_gives_what_a_full_build_gives(built_warehouse: Warehouse,
+                                              warehouse_copy: Warehouse) -> None:
+    """The corrected yearbook taken back out: `dri build` refreshes only the city yearbook
+    side, and the warehouse equals, table by table, the full build of that landing zone
+    (the session's own build, from the same files)."""
+    landing = warehouse_copy.root / "warehouse" / "landing" / "city_yearbook"
+    (landing / "ccsy_2015_corrected.xlsx").unlink()
+
+    proc = run_dri(warehouse_copy.env, "build")
+
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "refresh_city_yearbook" in proc.stdout
+    assert differing_tables(warehouse_copy.published, built_warehouse.published) == []
+    # and the warehouse knows it is current: nothing to do now
+    assert "up to date" in run_dri(warehouse_copy.env, "build").stdout
 
 
 def _estimated_at(warehouse: Warehouse) -> dict:

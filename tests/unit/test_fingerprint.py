@@ -3,6 +3,8 @@ with nothing else."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -48,9 +50,56 @@ def test_recorded_fingerprint_is_read_back(tmp_path):
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE t (x INT)")
     assert fingerprint.published_fingerprint(db) is None  # built before fingerprints
+    state = {"landing": {"a/b.csv": "1"}, "code": "c", "options": {}}
     with duckdb.connect(str(db)) as con:
-        fingerprint.record(con, "abc")
-    assert fingerprint.published_fingerprint(db) == "abc"
+        fingerprint.record(con, json.dumps(state))
+    assert fingerprint.published_fingerprint(db) == fingerprint.digest(state)
     with duckdb.connect(str(db)) as con:
-        fingerprint.record(con, None)  # a one-kind refresh: the next build checks again
+        fingerprint.record(con, None)  # a run the sensor started: the next build checks all
     assert fingerprint.published_fingerprint(db) is None
+
+
+def _publish(tmp_path: Path, state: dict) -> tuple[Path, Path]:
+    work, published = tmp_path / "work.duckdb", tmp_path / "published.duckdb"
+    with duckdb.connect(str(work)) as con:
+        fingerprint.record(con, json.dumps(state))
+    shutil.copy(work, published)
+    return published, work
+
+
+STATE = {"landing": {"city_yearbook/a.xlsx": "1", "patents/p.csv": "2",
+                     "yearbook_long/l.csv": "3"}, "code": "c", "options": {"X": ""}}
+
+
+def test_refresh_kinds_names_the_kinds_whose_files_changed(tmp_path):
+    published, work = _publish(tmp_path, STATE)
+    same = json.loads(json.dumps(STATE))
+    assert fingerprint.refresh_kinds(same, published, work) == set()
+    changed = json.loads(json.dumps(STATE))
+    changed["landing"]["city_yearbook/a.xlsx"] = "1:sidecar"
+    changed["landing"]["city_yearbook/b.xlsx"] = "4"
+    assert fingerprint.refresh_kinds(changed, published, work) == {"city_yearbook"}
+    del changed["landing"]["patents/p.csv"]
+    assert fingerprint.refresh_kinds(changed, published, work) == {"city_yearbook", "patents"}
+
+
+def test_a_kind_whose_run_did_not_publish_is_refreshed_again(tmp_path):
+    published, work = _publish(tmp_path, STATE)
+    with duckdb.connect(str(work)) as con:  # a raw load of a refresh that then failed
+        fingerprint.mark_unpublished(con, "city_yearbook")
+        fingerprint.mark_unpublished(con, "city_yearbook")
+    assert fingerprint.refresh_kinds(STATE, published, work) == {"city_yearbook"}
+    changed = {**STATE, "landing": {**STATE["landing"], "patents/p.csv": "5"}}
+    assert fingerprint.refresh_kinds(changed, published, work) == {"city_yearbook", "patents"}
+
+
+def test_no_refresh_when_code_options_or_the_working_file_moved_on(tmp_path):
+    published, work = _publish(tmp_path, STATE)
+    for key, value in (("code", "d"), ("options", {"X": "1"})):
+        assert fingerprint.refresh_kinds({**STATE, key: value}, published, work) is None
+    # the working file is not the published one
+    with duckdb.connect(str(work)) as con:
+        fingerprint.record(con, json.dumps({**STATE, "code": "older"}))
+    assert fingerprint.refresh_kinds(STATE, published, work) is None
+    # nothing published yet, or from before states were recorded
+    assert fingerprint.refresh_kinds(STATE, tmp_path / "none.duckdb", work) is None
