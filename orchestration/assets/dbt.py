@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import time
@@ -10,10 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import duckdb as duckdb_lib
-from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster import (
+    AssetCheckSpec,
+    AssetDep,
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    MetadataValue,
+    Output,
+)
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration import paths
+from orchestration.assets.landing import (
+    DATA_OWNER,
+    SEEDS_READ_BY_INGEST,
+    seed_file_key,
+    table_name_metadata,
+)
 from orchestration.assets.raw import DUCKDB_POOL
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
 from orchestration.fingerprint import code_digest
@@ -38,6 +53,104 @@ class DriDbtTranslator(DagsterDbtTranslator):
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return [DATA_OWNER]
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str,
+                       project: DbtProject | None) -> AssetSpec:
+        """dagster-dbt's spec, with the relation named as analysts query it and, for a seed
+        the Python ingest also reads, its CSV file upstream (the same file feeds raw)."""
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        spec = spec.merge_attributes(metadata=table_name_metadata(query_name(props)))
+        if props["resource_type"] == "seed" and props["name"] in SEEDS_READ_BY_INGEST:
+            spec = spec.merge_attributes(deps=[AssetDep(seed_file_key(props["name"]))])
+        return spec
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any],
+                             unique_id: str, project: DbtProject | None
+                             ) -> AssetCheckSpec | None:
+        """dagster-dbt reads a test's description only from `meta.description`; every test
+        gets one here (dbt_test_description), so the UI never says "No description provided"."""
+        check = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if check is None:
+            return None
+        props = self.get_resource_props(manifest, unique_id)
+        text = check.description or dbt_test_description(props, ".".join(asset_spec.key.path))
+        return check._replace(description=text)
+
+
+def query_name(props: Mapping[str, Any]) -> str:
+    """`schema.table` as analysts write it against the published file (warehouse/dri.duckdb):
+    dbt's relation names carry the working file's database (`dri_build.marts.city_panel`),
+    which does not exist there."""
+    if props["resource_type"] == "source":
+        return f"{props['schema']}.{props.get('identifier') or props['name']}"
+    return f"{props['schema']}.{props.get('alias') or props['name']}"
+
+
+_REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*\)""")
+_GENERIC_TESTS = {
+    "not_null": "`{column_name}` of {relation} is never NULL.",
+    "unique": "No value of `{column_name}` occurs twice in {relation}.",
+    "accepted_values": "`{column_name}` of {relation} takes only the values {values}.",
+    "relationships": "Every `{column_name}` of {relation} exists as `{field}` in {to}.",
+    "between": "`{column_name}` of {relation} lies in [{min_value}, {max_value}] (NULLs pass).",
+    "unique_combination": "{relation} has one row per ({combination_of_columns}): its grain.",
+    "expression_is_true": "Every row of {relation} satisfies: {expression}.",
+}
+
+
+def _leading_comment(sql: str) -> str:
+    """The `--` comment block a singular test's SQL starts with (what the test asserts)."""
+    lines = []
+    for line in sql.strip().splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("--"):
+            break
+        lines.append(stripped.removeprefix("--").strip())
+    return " ".join(lines).strip()
+
+
+def dbt_test_description(props: Mapping[str, Any], relation: str) -> str:
+    """What a dbt test asserts, in one sentence: the test's own `description:` (dbt 1.9+) or
+    `meta.description`, else for a singular test the comment its SQL starts with, else for a
+    generic test a sentence from its arguments. Ends with its severity when it only warns."""
+    text = (props.get("description") or "").strip() or (
+        (props.get("meta") or {}).get("description") or "").strip()
+    metadata = props.get("test_metadata") or {}
+    if not text and not metadata:
+        text = _leading_comment(props.get("raw_code") or "")
+    if not text and metadata:
+        kwargs = {k: v for k, v in (metadata.get("kwargs") or {}).items() if k != "model"}
+        args = {"relation": relation, "column_name": props.get("column_name") or "", **kwargs}
+        if "to" in args:
+            found = _REF.search(str(args["to"]))
+            args["to"] = found.group(1) if found else args["to"]
+        if isinstance(args.get("values"), list):
+            args["values"] = ", ".join(f"'{v}'" for v in args["values"])
+        if isinstance(args.get("combination_of_columns"), list):
+            args["combination_of_columns"] = ", ".join(args["combination_of_columns"])
+        if isinstance(args.get("expression"), str):
+            args["expression"] = " ".join(args["expression"].split())
+        template = _GENERIC_TESTS.get(metadata.get("name", ""))
+        try:
+            text = template.format(**args) if template else ""
+        except (KeyError, IndexError):
+            text = ""
+        if not text:
+            shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+            text = f"dbt test `{metadata.get('name')}` on {relation}" + (
+                f" ({shown})" if shown else "") + "."
+    if not text:
+        text = f"dbt test `{props['name']}` on {relation}."
+    where = (props.get("config") or {}).get("where")
+    if where:
+        text += f" Rows checked: where {where}."
+    if str((props.get("config") or {}).get("severity", "error")).lower() == "warn":
+        text += " Severity warn: a failure is reported as a warning and blocks nothing."
+    return text
 
 
 def dbt_build_args(unit_tests: bool = True) -> list[str]:

@@ -16,6 +16,12 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from orchestration import fingerprint, paths
+from orchestration.assets.landing import (
+    DATA_OWNER,
+    landing_observation,
+    raw_deps,
+    table_name_metadata,
+)
 from orchestration.ingest import intake, ipc, landing, schema
 from orchestration.ingest.patent_load import load_patent_files
 from orchestration.ingest.reading_cache import ReadingCache
@@ -46,6 +52,11 @@ YEARBOOK_LONG = RawSource("yearbook_long", "yearbook_long_values", schema.YEARBO
 # Patents are read by DuckDB itself (load_patents), not through pandas frames.
 PATENTS = RawSource("patents", "patents", schema.PATENTS)
 sidecar = landing.sidecar
+
+
+def _table(name: str) -> dict:
+    """The name analysts query in the published file (`raw.<table>`, no database prefix)."""
+    return table_name_metadata(f"raw.{name}")
 
 
 def load_source(con, source: RawSource, log) -> dict:
@@ -204,10 +215,19 @@ def _result(con, source: RawSource, loaded: dict) -> MaterializeResult:
     })
 
 
+def _observe_landing(context: AssetExecutionContext, kind: str, loaded: dict) -> None:
+    """Record the landing files this load read as an observation of `landing/<kind>` (their
+    sha256 are already computed), before the materialization: the raw table's lineage then
+    names the data version of the files it was built from."""
+    files = sorted([*loaded["files"], *loaded["duplicates"]], key=lambda f: f.relpath)
+    context.log_event(landing_observation(kind, files))
+
+
 def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource,
                  source: RawSource) -> MaterializeResult:
     with duckdb.get_connection() as con:
         loaded = load_source(con, source, context.log)
+        _observe_landing(context, source.kind, loaded)
         return _result(con, source, loaded)
 
 
@@ -215,6 +235,10 @@ def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource,
     key=["raw", "city_yearbook_values"],
     group_name="raw",
     pool=DUCKDB_POOL,
+    deps=raw_deps("city_yearbook"),
+    kinds={"python", "pandas", "duckdb"},
+    owners=[DATA_OWNER],
+    metadata=_table("city_yearbook_values"),
     description="Every printed cell of the city yearbook tables in the landing zone, long "
     "(region x indicator x scope x year), with file, sheet, row, column and sha256. Cells that "
     "cannot be read go to quality.quarantine with the reason; a newer file supersedes the "
@@ -230,6 +254,10 @@ def city_yearbook_values(
     key=["raw", "patents"],
     group_name="raw",
     pool=DUCKDB_POOL,
+    deps=raw_deps("patents"),
+    kinds={"python", "duckdb"},
+    owners=[DATA_OWNER],
+    metadata=_table("patents"),
     description="One row per patent record of the patent extracts in the landing zone, columns "
     "mapped from Chinese or English export headers, IPC codes as printed, with provenance. A "
     "patent in several extracts is taken from the newest.",
@@ -237,6 +265,7 @@ def city_yearbook_values(
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     with duckdb.get_connection() as con:
         loaded = load_patents(con, context.log)
+        _observe_landing(context, PATENTS.kind, loaded)
         return _result(con, PATENTS, loaded)
 
 
@@ -246,6 +275,9 @@ def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> Ma
             ["raw", "patent_ipc_codes"],
             deps=[AssetKey(["raw", "patents"])],
             group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=[DATA_OWNER],
+            metadata=_table("patent_ipc_codes"),
             description="The IPC codes of every patent in raw.patents, normalized at ingest "
             "from every spelling (G06F17/30, G06F0017300000, full width, edition suffixes, ',' "
             "or '；' lists) to the canonical 'G06F 17/30': one row per patent x distinct code "
@@ -256,6 +288,9 @@ def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> Ma
             ["raw", "ipc_codes"],
             deps=[AssetKey(["raw", "patents"])],
             group_name="raw",
+            kinds={"python", "duckdb"},
+            owners=[DATA_OWNER],
+            metadata=_table("ipc_codes"),
             description="Each distinct canonical IPC code of the patent extracts with its "
             "section, class, subclass, main group and subgroup (written with "
             "raw.patent_ipc_codes).",
@@ -297,6 +332,10 @@ def patent_ipc_codes(context: AssetExecutionContext, duckdb: DuckDBResource):
     key=["raw", "yearbook_long_values"],
     group_name="raw",
     pool=DUCKDB_POOL,
+    deps=raw_deps("yearbook_long"),
+    kinds={"python", "pandas", "duckdb"},
+    owners=[DATA_OWNER],
+    metadata=_table("yearbook_long_values"),
     description="Long yearbook exports (region, year, indicator, value, unit) in the landing "
     "zone - e.g. the real provincial science-and-technology tables bundled with the project - "
     "with region and indicator codes, values in canonical units and provenance; rows that "
