@@ -3,6 +3,9 @@
 The sensor's cursor is the landing zone's fingerprint ({relative path: sha256}); a run is
 requested only for kinds whose files were added, changed or removed, and it refreshes that
 kind's raw asset and everything downstream of it, so unchanged sources are not reloaded.
+Each run names the files that started it (run key and the tag `dri/changed_files`), and the
+sensor records an observation of the kind's landing asset (`landing/<kind>`) with its files,
+their sha256, the changed ones and the new data version.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dagster import (
 )
 
 from orchestration import paths
+from orchestration.assets.landing import data_version, landing_observation
 from orchestration.ingest import landing
 
 BUILD_JOB = "build_all"
@@ -60,15 +64,49 @@ monthly_refresh = ScheduleDefinition(
 )
 
 
+def _landing_files() -> list[landing.LandingFile]:
+    return [f for f in landing.discover(paths.landing_dir()) if f.kind in RAW_ASSET_BY_KIND]
+
+
 def landing_fingerprint() -> dict[str, str]:
-    return {f.relpath: f.sha256 for f in landing.discover(paths.landing_dir())
-            if f.kind in RAW_ASSET_BY_KIND}
+    return {f.relpath: f.sha256 for f in _landing_files()}
+
+
+def changed_files(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Relative paths added, changed or removed between two fingerprints, sorted."""
+    return sorted(path for path in before.keys() | after.keys()
+                  if before.get(path) != after.get(path))
 
 
 def changed_kinds(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """Kinds with a file added, changed or removed between two fingerprints."""
-    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    changed = changed_files(before, after)
     return sorted({path.split("/", 1)[0] for path in changed} & RAW_ASSET_BY_KIND.keys())
+
+
+_TAG_LIMIT = 1000  # characters of a run tag value: a drop of many files is summarized
+
+
+def files_tag(files: list[str]) -> str:
+    """The changed files as one run tag value, cut at _TAG_LIMIT with the number left out."""
+    text = ", ".join(files)
+    if len(text) <= _TAG_LIMIT:
+        return text
+    shown: list[str] = []
+    for path in files:
+        if len(", ".join([*shown, path])) > _TAG_LIMIT - 20:
+            break
+        shown.append(path)
+    return ", ".join(shown) + f" (+{len(files) - len(shown)} more)"
+
+
+def run_key(kind: str, state: dict[str, str], changed: list[str]) -> str:
+    """`<kind>:<first changed file>[ +N more]@<version>`: names the file that started the run;
+    the version (one checksum of the kind's paths and sha256) makes the same state of the
+    landing zone never run twice."""
+    version = data_version(sorted(state.items()))
+    more = f" +{len(changed) - 1} more" if len(changed) > 1 else ""
+    return f"{kind}:{changed[0]}{more}@{version[:16]}"
 
 
 @sensor(
@@ -76,25 +114,32 @@ def changed_kinds(before: dict[str, str], after: dict[str, str]) -> list[str]:
     jobs=list(refresh_jobs.values()),
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
-    description="Starts a refresh when files in warehouse/landing/ are added, changed or removed.",
+    description="Starts a refresh when files in warehouse/landing/ are added, changed or "
+    "removed; the run's key and its tag dri/changed_files name them, and the kind's landing "
+    "asset gets an observation with the files and their sha256.",
 )
 def landing_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
     before = json.loads(context.cursor) if context.cursor else {}
-    after = landing_fingerprint()
+    files = _landing_files()
+    after = {f.relpath: f.sha256 for f in files}
     kinds = changed_kinds(before, after)
     if not kinds:
         return SkipReason("landing zone unchanged")
-    # The run key is the new state of the kind's files: the same drop never runs twice.
-    requests = [
-        RunRequest(
+    requests, observations = [], []
+    for kind in kinds:
+        prefix = f"{kind}/"
+        changed = [p for p in changed_files(before, after) if p.startswith(prefix)]
+        state = {p: h for p, h in after.items() if p.startswith(prefix)}
+        requests.append(RunRequest(
             job_name=refresh_jobs[kind].name,
-            run_key=f"{kind}:" + json.dumps(
-                {p: h for p, h in sorted(after.items()) if p.startswith(f"{kind}/")}),
-            tags={"dri/trigger": "landing_sensor", "dri/kind": kind},
-        )
-        for kind in kinds
-    ]
-    return SensorResult(run_requests=requests, cursor=json.dumps(after, sort_keys=True))
+            run_key=run_key(kind, state, changed),
+            tags={"dri/trigger": "landing_sensor", "dri/kind": kind,
+                  "dri/changed_files": files_tag(changed)},
+        ))
+        observations.append(landing_observation(
+            kind, [f for f in files if f.kind == kind], changed=changed))
+    return SensorResult(run_requests=requests, asset_events=observations,
+                        cursor=json.dumps(after, sort_keys=True))
 
 
 @run_failure_sensor(

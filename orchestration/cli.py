@@ -631,9 +631,14 @@ def ui(port: int = typer.Option(3000, help="Port on localhost.")) -> None:
     prepare_manifest()
     home = _use_dagster_home()
     console.print(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home})")
-    cmd = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
-           "-h", "127.0.0.1", "-p", str(port)]
-    raise typer.Exit(subprocess.call(cmd))
+    raise typer.Exit(subprocess.call(ui_command(port)))
+
+
+def ui_command(port: int) -> list[str]:
+    """`dagster dev` on the project's workspace.yaml: its one code location is named `dri`, as
+    pyproject.toml says (with `-m module` Dagster would name it after the module)."""
+    return [sys.executable, "-m", "dagster", "dev", "-w",
+            str(paths.PROJECT_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)]
 
 
 if __name__ == "__main__":
