@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 from collections.abc import Sequence
 
 from dagster import AssetsDefinition, AssetSpec, Definitions, map_asset_specs

@@ -113,16 +113,18 @@ def _sidecar_sha256(file: landing.LandingFile) -> str:
     return landing.sha256_of(meta) if meta.exists() else ""
 
 
-def _landing_metadata(kind: str, files: Sequence[landing.LandingFile],
-                      landing_dir: Path) -> dict:
-    synthetic = [f.relpath for f in files if f.path.exists() and landing.sidecar(f).get("synthetic")]
+def _landing_metadata(kind: str, files: Sequence[landing.LandingFile], landing_dir: Path) -> dict:
+    synthetic = [
+        f.relpath for f in files if f.path.exists() and landing.sidecar(f).get("synthetic")
+    ]
     return {
         "file_count": len(files),
         "total_bytes": sum(f.size for f in files),
         "synthetic_files": len(synthetic),
         "folder": MetadataValue.path(str(landing_dir / kind)),
-        "files": MetadataValue.json([{"file": f.relpath, "sha256": f.sha256,
-                                      "size_bytes": f.size} for f in files]),
+        "files": MetadataValue.json(
+            [{"file": f.relpath, "sha256": f.sha256, "size_bytes": f.size} for f in files]
+        ),
     }
 
 
@@ -132,9 +134,12 @@ def kind_version(files: Sequence[landing.LandingFile]) -> str:
     return data_version([(f.relpath, f.sha256, _sidecar_sha256(f)) for f in files])
 
 
-def landing_observation(kind: str, files: Sequence[landing.LandingFile],
-                        landing_dir: Path | None = None,
-                        changed: Sequence[str] = ()) -> AssetObservation:
+def landing_observation(
+    kind: str,
+    files: Sequence[landing.LandingFile],
+    landing_dir: Path | None = None,
+    changed: Sequence[str] = (),
+) -> AssetObservation:
     """An observation of `landing/<kind>` from files already discovered (and hashed): what the
     raw asset loaded, or what the landing sensor saw; `changed` names the files added,
     changed or removed since the sensor last looked."""
@@ -142,17 +147,22 @@ def landing_observation(kind: str, files: Sequence[landing.LandingFile],
     metadata = _landing_metadata(kind, files, landing_dir)
     if changed:
         metadata["changed_files"] = MetadataValue.json(list(changed))
-    return AssetObservation(asset_key=landing_asset_key(kind), metadata=metadata,
-                            tags={DATA_VERSION_TAG: kind_version(files)})
+    return AssetObservation(
+        asset_key=landing_asset_key(kind),
+        metadata=metadata,
+        tags={DATA_VERSION_TAG: kind_version(files)},
+    )
 
 
 def observe_kind(kind: str, landing_dir: Path | None = None) -> ObserveResult:
     """The files of one landing kind now (the observation function of `landing/<kind>`)."""
     landing_dir = paths.landing_dir() if landing_dir is None else landing_dir
     files = [f for f in landing.discover(landing_dir) if f.kind == kind]
-    return ObserveResult(asset_key=landing_asset_key(kind),
-                         data_version=DataVersion(kind_version(files)),
-                         metadata=_landing_metadata(kind, files, landing_dir))
+    return ObserveResult(
+        asset_key=landing_asset_key(kind),
+        data_version=DataVersion(kind_version(files)),
+        metadata=_landing_metadata(kind, files, landing_dir),
+    )
 
 
 def observe_seed_file(seed: str) -> ObserveResult:
@@ -161,8 +171,11 @@ def observe_seed_file(seed: str) -> ObserveResult:
     return ObserveResult(
         asset_key=seed_file_key(seed),
         data_version=DataVersion(sha),
-        metadata={"sha256": sha, "size_bytes": path.stat().st_size,
-                  "path": MetadataValue.path(str(path))},
+        metadata={
+            "sha256": sha,
+            "size_bytes": path.stat().st_size,
+            "path": MetadataValue.path(str(path)),
+        },
     )
 
 
@@ -177,8 +190,10 @@ def _landing_spec(kind: str) -> AssetSpec:
         group_name=LANDING_GROUP,
         kinds={"file", *formats},
         owners=[DATA_OWNER],
-        metadata={"folder": f"warehouse/landing/{kind}/",
-                  "suffixes": ", ".join(sorted(landing.KINDS[kind]))},
+        metadata={
+            "folder": f"warehouse/landing/{kind}/",
+            "suffixes": ", ".join(sorted(landing.KINDS[kind])),
+        },
     )
 
 
@@ -209,10 +224,16 @@ def _observer(name: str, specs: list[AssetSpec], observe) -> AssetsDefinition:
 
 
 LANDING_ASSETS: list[AssetsDefinition] = [
-    _observer(f"observe_landing_{kind}", [_landing_spec(kind)],
-              lambda kind=kind: iter([observe_kind(kind)]))
+    _observer(
+        f"observe_landing_{kind}",
+        [_landing_spec(kind)],
+        lambda kind=kind: iter([observe_kind(kind)]),
+    )
     for kind in landing.KINDS
 ]
-seed_files = _observer("observe_seed_files", [_seed_file_spec(s) for s in SEEDS_READ_BY_INGEST],
-                       lambda: (observe_seed_file(s) for s in SEEDS_READ_BY_INGEST))
+seed_files = _observer(
+    "observe_seed_files",
+    [_seed_file_spec(s) for s in SEEDS_READ_BY_INGEST],
+    lambda: (observe_seed_file(s) for s in SEEDS_READ_BY_INGEST),
+)
 FILE_ASSETS: list[AssetsDefinition] = [*LANDING_ASSETS, seed_files]

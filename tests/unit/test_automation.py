@@ -7,7 +7,8 @@ import json
 import pytest
 from dagster import SkipReason, build_sensor_context
 
-from orchestration.automation import changed_kinds, landing_sensor
+from orchestration.assets.landing import DATA_VERSION_TAG, landing_asset_key, observe_kind
+from orchestration.automation import changed_kinds, files_tag, landing_sensor
 from orchestration.ingest.landing import deduplicate, discover
 
 
@@ -68,3 +69,33 @@ def test_same_bytes_under_two_names_are_read_once(landing) -> None:
     unique, duplicates = deduplicate(discover(landing))
     assert [f.relpath for f in unique] == ["patents/a.csv", "patents/c.csv"]
     assert [f.relpath for f in duplicates] == ["patents/b_copy.csv"]
+
+
+def test_a_run_names_the_files_that_started_it(landing) -> None:
+    (landing / "city_yearbook" / "ccsy_2020.xlsx").write_bytes(b"one")
+    cursor = _evaluate(None).cursor
+    (landing / "city_yearbook" / "ccsy_2021.xlsx").write_bytes(b"two")
+    (landing / "city_yearbook" / "ccsy_2020.xlsx").unlink()
+    result = _evaluate(cursor)
+    (request,) = result.run_requests
+    assert request.tags["dri/changed_files"] == (
+        "city_yearbook/ccsy_2020.xlsx, city_yearbook/ccsy_2021.xlsx")
+    assert request.tags["dri/kind"] == "city_yearbook"
+    assert request.run_key.startswith("city_yearbook:city_yearbook/ccsy_2020.xlsx +1 more@")
+    # The sensor records what it saw as an observation of the kind's landing asset, with the
+    # data version the observation function gives and the files that changed.
+    (event,) = result.asset_events
+    assert event.asset_key == landing_asset_key("city_yearbook")
+    assert event.tags[DATA_VERSION_TAG] == observe_kind("city_yearbook").data_version.value
+    assert event.metadata["changed_files"].value == [
+        "city_yearbook/ccsy_2020.xlsx", "city_yearbook/ccsy_2021.xlsx"]
+    assert [f["file"] for f in event.metadata["files"].value] == ["city_yearbook/ccsy_2021.xlsx"]
+
+
+def test_a_large_drop_is_summarized_in_the_tag() -> None:
+    files = [f"patents/part_{i:04d}.parquet" for i in range(200)]
+    text = files_tag(files)
+    assert len(text) <= 1000 and text.startswith("patents/part_0000.parquet, ")
+    shown = text.split(" (+")[0].split(", ")
+    assert text.endswith(f"(+{200 - len(shown)} more)")
+    assert files_tag(files[:2]) == "patents/part_0000.parquet, patents/part_0001.parquet"

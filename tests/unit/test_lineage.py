@@ -1,0 +1,93 @@
+"""The landing zone and the reference files the ingest reads are assets with data versions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from orchestration.assets.landing import (
+    DATA_VERSION_TAG,
+    SEEDS_READ_BY_INGEST,
+    landing_asset_key,
+    landing_observation,
+    observe_kind,
+    observe_seed_file,
+    raw_deps,
+    seed_file_key,
+)
+from orchestration.ingest import landing
+
+INGEST_DIR = Path(__file__).resolve().parents[2] / "orchestration" / "ingest"
+
+
+def test_the_seed_files_are_those_the_ingest_code_reads() -> None:
+    """A seed CSV the Python ingest starts reading must become a file asset upstream of raw."""
+    named = set()
+    for path in INGEST_DIR.glob("*.py"):
+        named |= set(re.findall(r"\b(ref_\w+)\.csv\b", path.read_text(encoding="utf-8")))
+    assert named == set(SEEDS_READ_BY_INGEST)
+
+
+def test_raw_assets_read_their_landing_folder_and_the_seed_files() -> None:
+    assert raw_deps("patents") == [landing_asset_key("patents")]
+    yearbook = raw_deps("city_yearbook")
+    assert yearbook[0] == landing_asset_key("city_yearbook")
+    assert set(yearbook[1:]) == {seed_file_key(s) for s in SEEDS_READ_BY_INGEST}
+
+
+def _landing(tmp_path: Path) -> Path:
+    root = tmp_path / "landing"
+    (root / "city_yearbook").mkdir(parents=True)
+    (root / "patents").mkdir(parents=True)
+    (root / "city_yearbook" / "ccsy_2020.xlsx").write_bytes(b"2020 edition")
+    (root / "city_yearbook" / "ccsy_2021.csv").write_bytes(b"2021 edition")
+    (root / "patents" / "extract.csv").write_bytes(b"patents")
+    return root
+
+
+def test_a_kind_is_observed_with_its_files_and_a_data_version(tmp_path) -> None:
+    root = _landing(tmp_path)
+    first = observe_kind("city_yearbook", root)
+    assert first.asset_key == landing_asset_key("city_yearbook")
+    files = first.metadata["files"].value
+    assert [f["file"] for f in files] == [
+        "city_yearbook/ccsy_2020.xlsx",
+        "city_yearbook/ccsy_2021.csv",
+    ]
+    assert files[0]["sha256"] == hashlib.sha256(b"2020 edition").hexdigest()
+    assert first.metadata["file_count"] == 2
+
+    # Same bytes: same version; the other kind's files do not count.
+    (root / "patents" / "extract.csv").write_bytes(b"other patents")
+    assert observe_kind("city_yearbook", root).data_version == first.data_version
+
+    (root / "city_yearbook" / "ccsy_2021.csv").write_bytes(b"2021 edition, corrected")
+    corrected = observe_kind("city_yearbook", root)
+    assert corrected.data_version != first.data_version
+
+    # A sidecar changes what the file means (synthetic or not): a new version.
+    (root / "city_yearbook" / "ccsy_2021.csv.meta.yml").write_text("synthetic: true\n")
+    flagged = observe_kind("city_yearbook", root)
+    assert flagged.data_version != corrected.data_version
+    assert flagged.metadata["synthetic_files"] == 1
+
+    (root / "city_yearbook" / "ccsy_2020.xlsx").unlink()
+    assert observe_kind("city_yearbook", root).data_version != flagged.data_version
+
+
+def test_the_observation_a_load_records_equals_the_observation_function(tmp_path) -> None:
+    """The raw assets and the sensor record observations from files they already hashed; they
+    carry the same data version as observing the folder."""
+    root = _landing(tmp_path)
+    files = [f for f in landing.discover(root) if f.kind == "city_yearbook"]
+    event = landing_observation("city_yearbook", files, root, changed=[files[0].relpath])
+    assert event.tags[DATA_VERSION_TAG] == observe_kind("city_yearbook", root).data_version.value
+    assert event.metadata["changed_files"].value == ["city_yearbook/ccsy_2020.xlsx"]
+
+
+def test_a_seed_file_version_is_its_sha256() -> None:
+    result = observe_seed_file("ref_indicator_aliases")
+    path = INGEST_DIR.parents[1] / "dbt_project" / "seeds" / "ref_indicator_aliases.csv"
+    assert result.data_version.value == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert result.asset_key == seed_file_key("ref_indicator_aliases")
