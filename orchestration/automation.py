@@ -30,7 +30,7 @@ from dagster import (
 )
 
 from orchestration import paths
-from orchestration.assets.landing import data_version, landing_observation
+from orchestration.assets.landing import data_version, landing_asset_key, landing_observation
 from orchestration.ingest import landing
 
 BUILD_JOB = "build_all"
@@ -40,15 +40,19 @@ RAW_ASSET_BY_KIND = {
     "yearbook_long": AssetKey(["raw", "yearbook_long_values"]),
 }
 
+# The jobs observe the files first (landing/<kind>, seed_files/<seed>: a step each, well
+# under a second), then materialize: a raw table then records the data version of the files
+# it was built from, and the UI shows it stale as soon as an observation finds other bytes.
 build_all_job = define_asset_job(
     BUILD_JOB,
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all(include_sources=True),
     description="Landing -> raw -> dbt -> estimates -> reports -> publish",
 )
 refresh_jobs = {
     kind: define_asset_job(
         f"refresh_{kind}",
-        selection=AssetSelection.assets(key).downstream(),
+        selection=AssetSelection.assets(landing_asset_key(kind))
+        | AssetSelection.assets(key).downstream(),
         description=f"Reload the {kind} landing files and refresh everything downstream",
     )
     for kind, key in RAW_ASSET_BY_KIND.items()

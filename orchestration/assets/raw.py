@@ -18,7 +18,6 @@ from dagster_duckdb import DuckDBResource
 from orchestration import fingerprint, paths
 from orchestration.assets.landing import (
     DATA_OWNER,
-    landing_observation,
     raw_deps,
     table_name_metadata,
 )
@@ -215,19 +214,10 @@ def _result(con, source: RawSource, loaded: dict) -> MaterializeResult:
     })
 
 
-def _observe_landing(context: AssetExecutionContext, kind: str, loaded: dict) -> None:
-    """Record the landing files this load read as an observation of `landing/<kind>` (their
-    sha256 are already computed), before the materialization: the raw table's lineage then
-    names the data version of the files it was built from."""
-    files = sorted([*loaded["files"], *loaded["duplicates"]], key=lambda f: f.relpath)
-    context.log_event(landing_observation(kind, files))
-
-
 def _materialize(context: AssetExecutionContext, duckdb: DuckDBResource,
                  source: RawSource) -> MaterializeResult:
     with duckdb.get_connection() as con:
         loaded = load_source(con, source, context.log)
-        _observe_landing(context, source.kind, loaded)
         return _result(con, source, loaded)
 
 
@@ -265,7 +255,6 @@ def city_yearbook_values(
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
     with duckdb.get_connection() as con:
         loaded = load_patents(con, context.log)
-        _observe_landing(context, PATENTS.kind, loaded)
         return _result(con, PATENTS, loaded)
 
 

@@ -616,3 +616,43 @@ def test_reviewed_jumps_of_the_real_tables_do_not_warn_but_new_ones_do(tmp_path)
     assert (row["region_code"], row["year"]) == ("530000", 2021)
     # The reviewed row is not in the batch: one pair left, and it failed.
     assert "1 of 1 rows (100%)" in result.description and "云南" in result.description
+
+
+def test_a_warning_is_stored_as_the_ui_shows_a_warning(tmp_path) -> None:
+    """The UI draws a check from its latest execution record: status FAILED with an evaluation
+    of severity WARN is the yellow warning state, severity ERROR the red failure. Run the real
+    city-panel suite through Dagster on a panel with only a warning-level problem: the record
+    is FAILED + WARN, and the asset downstream still runs (a warning blocks nothing)."""
+    from dagster import AssetKey, DagsterInstance, asset, materialize
+    from dagster._core.storage.asset_check_execution_record import (
+        AssetCheckExecutionRecordStatus,
+    )
+
+    panel = good_panel()
+    jump = (panel.city_code == "130300") & (panel.year == 2017)
+    panel.loc[jump, "gdp"] *= 10
+    panel.loc[jump, "gov"] = panel.loc[jump, "fiscal_expenditure"] / panel.loc[jump, "gdp"]
+    db = tmp_path / "work.duckdb"
+    write_panel(db, panel)
+
+    @asset(key=["marts", "city_panel"])
+    def city_panel() -> None:
+        """Stands for the dbt model; the table is already written."""
+
+    @asset(key=["downstream"], deps=[AssetKey(["marts", "city_panel"])])
+    def downstream() -> None:
+        """Runs only if no blocking check on the panel failed."""
+
+    check = check_for("marts/city_panel")
+    (check_key,) = check.check_keys
+    assert next(iter(check.check_specs)).blocking  # the real suite has blocking expectations
+    instance = DagsterInstance.ephemeral()
+    result = materialize([city_panel, downstream, check], instance=instance,
+                         resources={"duckdb": DuckDBResource(database=str(db))})
+    assert result.success
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert AssetKey(["downstream"]) in materialized
+    (record,) = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=1)
+    assert record.status == AssetCheckExecutionRecordStatus.FAILED
+    evaluation = record.event.dagster_event.event_specific_data
+    assert evaluation.severity == AssetCheckSeverity.WARN and not evaluation.passed
