@@ -46,8 +46,9 @@ def step_group(step_key: str, assets: set[str], checks_only: bool) -> str:
         return "dbt"
     if checks_only or "_gx_" in step_key:
         return "checks"
-    for prefix, group in (("raw__", "ingest"), ("studies__", "studies"), ("dri_dbt", "dbt"),
-                          ("published", "publish")):
+    # observe_*: the landing and seed-file observations (orchestration/assets/landing.py).
+    for prefix, group in (("raw__", "ingest"), ("observe_", "ingest"), ("studies__", "studies"),
+                          ("dri_dbt", "dbt"), ("published", "publish")):
         if step_key.startswith(prefix):
             return group
     return "other"

@@ -149,3 +149,11 @@ def test_a_refresh_records_the_files_it_was_built_from(tmp_path, monkeypatch):
     )
     assert defs.resolve_job_def("observe").execute_in_process(instance=instance).success
     assert status() == StaleStatus.STALE
+
+
+def test_the_observation_steps_count_as_ingest_in_the_build_summary() -> None:
+    from orchestration.assets.landing import FILE_ASSETS
+    from orchestration.build import step_group
+
+    for observer in FILE_ASSETS:
+        assert step_group(observer.op.name, set(), False) == "ingest", observer.op.name
