@@ -30,7 +30,12 @@ from dagster import (
 )
 
 from orchestration import paths
-from orchestration.assets.landing import data_version, landing_asset_key, landing_observation
+from orchestration.assets.landing import (
+    FILE_ASSETS,
+    data_version,
+    landing_asset_key,
+    landing_observation,
+)
 from orchestration.ingest import landing
 
 BUILD_JOB = "build_all"
@@ -43,9 +48,10 @@ RAW_ASSET_BY_KIND = {
 # The jobs observe the files first (landing/<kind>, seed_files/<seed>: a step each, well
 # under a second), then materialize: a raw table then records the data version of the files
 # it was built from, and the UI shows it stale as soon as an observation finds other bytes.
+FILE_ASSET_KEYS = [key for observer in FILE_ASSETS for key in observer.keys]
 build_all_job = define_asset_job(
     BUILD_JOB,
-    selection=AssetSelection.all(include_sources=True),
+    selection=AssetSelection.all() | AssetSelection.assets(*FILE_ASSET_KEYS),
     description="Landing -> raw -> dbt -> estimates -> reports -> publish",
 )
 refresh_jobs = {

@@ -251,3 +251,13 @@ def test_the_code_location_is_named_as_pyproject_says() -> None:
     assert entry["python_module"]["module_name"] == pyproject["tool"]["dagster"]["module_name"]
     command = ui_command(3000)
     assert command[command.index("-w") + 1] == str(ROOT / "workspace.yaml")
+
+
+def test_jobs_observe_the_files_before_they_load_them() -> None:
+    """build_all observes every landing folder and seed file, a refresh its own folder: the
+    raw tables then record the data version of the files they were built from."""
+    build = defs.resolve_job_def(BUILD_JOB).graph.node_dict
+    assert {f"observe_landing_{kind}" for kind in KINDS} | {"observe_seed_files"} <= set(build)
+    for kind in KINDS:
+        steps = set(defs.resolve_job_def(f"refresh_{kind}").graph.node_dict)
+        assert {n for n in steps if n.startswith("observe_")} == {f"observe_landing_{kind}"}
