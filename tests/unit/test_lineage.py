@@ -97,7 +97,7 @@ def test_a_refresh_records_the_files_it_was_built_from(tmp_path, monkeypatch):
     """The refresh job observes the landing folder before it loads it, so the raw table is
     fresh after the run and stale as soon as an observation finds other bytes (what the UI
     shows); the observation carries the same data version as the observation function."""
-    from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
+    from dagster import AssetSelection, Definitions, define_asset_job, instance_for_test
     from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
     from dagster._core.loader import LoadingContextForTest
     from dagster_duckdb import DuckDBResource
@@ -124,31 +124,31 @@ def test_a_refresh_records_the_files_it_was_built_from(tmp_path, monkeypatch):
         ],
         resources={"duckdb": DuckDBResource(database=str(tmp_path / "work.duckdb"))},
     )
-    instance = DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("refresh_yearbook_long").execute_in_process(instance=instance)
-    assert result.success
-    expected = observe_kind("yearbook_long", tmp_path / "landing").data_version.value
-    (observation,) = instance.fetch_observations(key, limit=5).records
-    assert observation.asset_observation.tags[DATA_VERSION_TAG] == expected
-    (mat,) = result.get_asset_materialization_events()
-    tags = mat.step_materialization_data.materialization.tags
-    assert tags[f"dagster/input_data_version/{key.to_user_string()}"] == expected
+    with instance_for_test() as instance:
+        result = defs.resolve_job_def("refresh_yearbook_long").execute_in_process(instance=instance)
+        assert result.success
+        expected = observe_kind("yearbook_long", tmp_path / "landing").data_version.value
+        (observation,) = instance.fetch_observations(key, limit=5).records
+        assert observation.asset_observation.tags[DATA_VERSION_TAG] == expected
+        (mat,) = result.get_asset_materialization_events()
+        tags = mat.step_materialization_data.materialization.tags
+        assert tags[f"dagster/input_data_version/{key.to_user_string()}"] == expected
 
-    raw_key = yearbook_long_values.key
-    graph = defs.resolve_asset_graph()
+        raw_key = yearbook_long_values.key
+        graph = defs.resolve_asset_graph()
 
-    def status() -> StaleStatus:  # what the UI's "stale" badge is computed with
-        resolver = CachingStaleStatusResolver(instance, graph, LoadingContextForTest(instance))
-        return resolver.get_status(raw_key)
+        def status() -> StaleStatus:  # what the UI's "stale" badge is computed with
+            resolver = CachingStaleStatusResolver(instance, graph, LoadingContextForTest(instance))
+            return resolver.get_status(raw_key)
 
-    assert status() == StaleStatus.FRESH
-    export.write_text(
-        export.read_text(encoding="utf-8") + "Tianjin,2020,Population at "
-        "Year-end,1387,10000 persons\n",
-        encoding="utf-8",
-    )
-    assert defs.resolve_job_def("observe").execute_in_process(instance=instance).success
-    assert status() == StaleStatus.STALE
+        assert status() == StaleStatus.FRESH
+        export.write_text(
+            export.read_text(encoding="utf-8") + "Tianjin,2020,Population at "
+            "Year-end,1387,10000 persons\n",
+            encoding="utf-8",
+        )
+        assert defs.resolve_job_def("observe").execute_in_process(instance=instance).success
+        assert status() == StaleStatus.STALE
 
 
 def test_the_observation_steps_count_as_ingest_in_the_build_summary() -> None:

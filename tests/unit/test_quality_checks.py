@@ -7,6 +7,7 @@ failing rows from the result. Great Expectations is imported once per session (s
 
 from __future__ import annotations
 
+import gc
 import math
 import socket
 
@@ -623,7 +624,7 @@ def test_a_warning_is_stored_as_the_ui_shows_a_warning(tmp_path) -> None:
     of severity WARN is the yellow warning state, severity ERROR the red failure. Run the real
     city-panel suite through Dagster on a panel with only a warning-level problem: the record
     is FAILED + WARN, and the asset downstream still runs (a warning blocks nothing)."""
-    from dagster import AssetKey, DagsterInstance, asset, materialize
+    from dagster import AssetKey, asset, instance_for_test, materialize
     from dagster._core.storage.asset_check_execution_record import (
         AssetCheckExecutionRecordStatus,
     )
@@ -646,13 +647,15 @@ def test_a_warning_is_stored_as_the_ui_shows_a_warning(tmp_path) -> None:
     check = check_for("marts/city_panel")
     (check_key,) = check.check_keys
     assert next(iter(check.check_specs)).blocking  # the real suite has blocking expectations
-    instance = DagsterInstance.ephemeral()
-    result = materialize([city_panel, downstream, check], instance=instance,
-                         resources={"duckdb": DuckDBResource(database=str(db))})
-    assert result.success
-    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    assert AssetKey(["downstream"]) in materialized
-    (record,) = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=1)
-    assert record.status == AssetCheckExecutionRecordStatus.FAILED
-    evaluation = record.event.dagster_event.event_specific_data
-    assert evaluation.severity == AssetCheckSeverity.WARN and not evaluation.passed
+    with instance_for_test() as instance:
+        result = materialize([city_panel, downstream, check], instance=instance,
+                             resources={"duckdb": DuckDBResource(database=str(db))})
+        assert result.success
+        materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+        assert AssetKey(["downstream"]) in materialized
+        (record,) = instance.event_log_storage.get_asset_check_execution_history(check_key, limit=1)
+        assert record.status == AssetCheckExecutionRecordStatus.FAILED
+        evaluation = record.event.dagster_event.event_specific_data
+        assert evaluation.severity == AssetCheckSeverity.WARN and not evaluation.passed
+        del result, record
+        gc.collect()  # release the run's storage connections while the instance is open
