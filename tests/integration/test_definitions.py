@@ -85,7 +85,7 @@ GUARDED = {
     "assert_admin_changes_match_validity_years": ["ref", "ref_admin_changes"],
     "assert_region_aliases_within_region_validity": ["ref", "ref_region_aliases"],
     "assert_coupling_subsystems_share_level": ["ref", "ref_index_coupling"],
-    "assert_index_systems_well_formed": ["ref", "ref_index_systems"],
+    "assert_index_systems_well_formed": ["intermediate", "int_index_system_values"],
     "assert_entropy_dimension_scores_add_up_to_index": ["marts", "index_entropy_dimension_scores"],
     "assert_pca_eigenvalues_consistent": ["marts", "index_pca_eigenvalues"],
     "assert_city_interpolated_values_lie_between_their_neighbours":
