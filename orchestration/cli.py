@@ -6,7 +6,6 @@ Heavy imports (Dagster, dbt, pandas) happen inside the commands that need them, 
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
@@ -450,38 +449,25 @@ def _dbt_descriptions() -> dict[str, dict[str, str]]:
     return _dbt_docs()[1]
 
 
-@functools.cache
 def _dbt_docs() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """({model or seed: description}, {model or seed: {column: description}}) from
-    dbt_project's YAML, with the {{ doc('...') }} blocks of its Markdown files filled in."""
-    import re
+    dbt_project's YAML, with the {{ doc('...') }} blocks of its Markdown files filled in
+    (orchestration.comments, which also writes them into the published file)."""
+    from orchestration.comments import dbt_catalog
 
-    import yaml
+    catalog = dbt_catalog()
+    return ({name: " ".join(text.split()) for (_, name), text in catalog.tables.items()},
+            {name: columns for (_, name), columns in catalog.columns.items()})
 
-    docs: dict[str, str] = {}
-    for md in paths.DBT_PROJECT_DIR.glob("models/**/*.md"):
-        text = md.read_text(encoding="utf-8")
-        for block, body in re.findall(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}",
-                                      text, flags=re.S):
-            docs[block] = body.strip()
 
-    def fill(text: str) -> str:
-        return re.sub(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}",
-                      lambda m: docs.get(m.group(1), ""), text or "")
-
-    tables: dict[str, str] = {}
-    columns: dict[str, dict[str, str]] = {}
-    for folder in ("models", "seeds"):
-        for yml in paths.DBT_PROJECT_DIR.glob(f"{folder}/**/*.yml"):
-            data = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
-            for node in (data.get("models") or []) + (data.get("seeds") or []):
-                name = node.get("name")
-                if node.get("description"):
-                    tables[name] = " ".join(fill(str(node["description"])).split())
-                columns.setdefault(name, {}).update({
-                    c["name"]: fill(str(c.get("description") or ""))
-                    for c in node.get("columns") or [] if c.get("name")})
-    return tables, columns
+def _file_comments(con, schema: str | None = None) -> dict[tuple[str, str], str]:
+    """{(schema, table): comment} of the tables and views in the file itself."""
+    rows = con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() UNION ALL "
+        "SELECT schema_name, view_name, comment FROM duckdb_views() WHERE NOT internal"
+    ).fetchall()
+    return {(s, t): " ".join(c.split()) for s, t, c in rows
+            if c and (schema is None or s == schema)}
 
 
 @app.command("tables")
@@ -496,6 +482,7 @@ def list_tables(
     db = _published_or_exit()
     descriptions = _dbt_docs()[0]
     with duckdb.connect(str(db), read_only=True) as con:
+        comments = _file_comments(con)  # what SQL clients see; dbt's YAML for older files
         found = con.execute(
             "SELECT table_schema, table_name, table_type FROM information_schema.tables "
             "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') ORDER BY 1, 2"
@@ -509,7 +496,8 @@ def list_tables(
         for schema, name, kind in shown:
             rows = con.execute(f'SELECT count(*) FROM "{schema}"."{name}"').fetchone()[0]
             table.add_row(f"{schema}.{name}", "view" if kind == "VIEW" else "table",
-                          f"{rows:,}", _short(descriptions.get(name, "")))
+                          f"{rows:,}",
+                          _short(comments.get((schema, name)) or descriptions.get(name, "")))
     console.print(table)
     if not shown:
         raise typer.Exit(1)
@@ -524,17 +512,19 @@ def describe(table: str = typer.Argument(..., help="schema.table, e.g. marts.cit
     db = _published_or_exit()
     with duckdb.connect(str(db), read_only=True) as con:
         schema, name = _resolve_table(con, table)
+        # The file's own comments (as SQL clients show them); dbt's YAML for older files.
         columns = con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            "SELECT column_name, data_type, comment FROM duckdb_columns() "
+            "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
             [schema, name]).fetchall()
+        described = _file_comments(con, schema).get((schema, name))
     labels = _column_labels(schema, name)
-    described = _dbt_docs()[0].get(name)
+    described = described or _dbt_docs()[0].get(name)
     if described:
         console.print(f"{schema}.{name}: {described}", markup=False)
     out = Table("column", "type", "description")
-    for column, dtype in columns:
-        out.add_row(column, dtype, labels.get(column, ""))
+    for column, dtype, comment in columns:
+        out.add_row(column, dtype, comment or labels.get(column, ""))
     console.print(out)
 
 
@@ -602,7 +592,33 @@ def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-quality_app = typer.Typer(help="Data quality: Great Expectations suites and Data Docs.",
+@app.command()
+def docs(
+    serve: bool = typer.Option(True, "--serve/--no-serve",
+                               help="Serve the site on localhost (default), or only write it "
+                                    "and print the path of its static page."),
+    port: int = typer.Option(8080, help="Port on localhost for --serve."),
+    out: Path = typer.Option(None, help="Output folder (default: reports/dbt_docs)."),
+) -> None:
+    """dbt docs of the published warehouse (models, columns, lineage), offline."""
+    from orchestration import dbt_docs
+
+    db = _published_or_exit()
+    console.print("Generating dbt docs (dbt docs generate --static) ...")
+    try:
+        static = dbt_docs.generate_docs(db, out)
+    except RuntimeError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from exc
+    console.print(f"dbt docs: {static} (opens from disk, no server or network needed)",
+                  markup=False)
+    if serve:
+        console.print(f"Serving {static.parent} on http://127.0.0.1:{port} (Ctrl-C stops)",
+                      markup=False)
+        dbt_docs.serve(static.parent, port)
+
+
+quality_app = typer.Typer(help="Data quality: Great Expectations suites and their pages.",
                           no_args_is_help=True)
 app.add_typer(quality_app, name="quality")
 
@@ -611,16 +627,24 @@ app.add_typer(quality_app, name="quality")
 def quality_docs(
     db: Path = typer.Option(None, help="DuckDB file (default: the published warehouse)."),
     out: Path = typer.Option(None, help="Output folder (default: reports/quality)."),
+    gx: bool = typer.Option(True, "--gx/--no-gx",
+                            help="Also write Great Expectations' Data Docs under gx/ "
+                                 "(they need the internet to display)."),
 ) -> None:
-    """Validate the warehouse against expectations/ and write GX Data Docs (static HTML)."""
+    """Validate the warehouse against expectations/ and write the quality pages: index.html
+    (offline, self-contained) with a page per suite, plus GX Data Docs under gx/."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    from orchestration.quality.docs import build_data_docs, default_docs_dir  # GX is slow
+    from orchestration.quality.docs import GX_DIR, build_data_docs, default_docs_dir
 
     db = db or paths.published_db_path()
     if not db.exists():
         err.print(f"[red]no warehouse at {db}[/]: run `dri build` first")
         raise typer.Exit(2)
-    console.print(f"Data Docs: {build_data_docs(db, out or default_docs_dir())}")
+    index = build_data_docs(db, out or default_docs_dir(), gx=gx)
+    console.print(f"Quality pages (offline): {index}", markup=False)
+    if gx:
+        console.print(f"Great Expectations Data Docs (need the internet to display): "
+                      f"{index.parent / GX_DIR / 'index.html'}", markup=False)
 
 
 @app.command()

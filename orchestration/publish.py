@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -63,9 +64,12 @@ def compact_copy(source: Path, target: Path) -> None:
         raise RuntimeError(f"{_wal(target)} left after the copy; not publishing it")
 
 
-def publish(work_db: Path, published_db: Path, refresh_work: bool = True) -> Path:
+def publish(work_db: Path, published_db: Path, refresh_work: bool = True,
+            annotate: Callable[[duckdb.DuckDBPyConnection], object] | None = None) -> Path:
     """Copy `work_db`, compacted, over `published_db` atomically and return the published
-    path. With `refresh_work`, `work_db` is then replaced by a copy of the compacted file."""
+    path. With `refresh_work`, `work_db` is then replaced by a copy of the compacted file.
+    `annotate` runs on the compacted copy before the swap (e.g. `comments.apply_comments`:
+    dbt replaces its tables on every run, and their comments with them)."""
     if not work_db.exists():
         raise FileNotFoundError(f"working database {work_db} does not exist; nothing to publish")
     # Fold the WAL into the main file (and fail here on a file that is not a database).
@@ -81,6 +85,12 @@ def publish(work_db: Path, published_db: Path, refresh_work: bool = True) -> Pat
     tmp = published_db.with_name(f".{published_db.name}.{os.getpid()}.tmp")
     try:
         compact_copy(work_db, tmp)
+        if annotate is not None:
+            with duckdb.connect(str(tmp)) as con:
+                annotate(con)
+                con.execute("CHECKPOINT")
+            if _wal(tmp).exists():
+                raise RuntimeError(f"{_wal(tmp)} left after annotating; not publishing it")
         _fsync(tmp)
         # Readers must never find a half-written database: open it before the swap.
         with duckdb.connect(str(tmp), read_only=True) as con:

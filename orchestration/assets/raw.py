@@ -159,13 +159,10 @@ def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies,
 
 
 def _replace_quarantine(con, target_table: str, quarantine: pd.DataFrame) -> None:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS quality.quarantine ("
-        + ", ".join(f"{c} VARCHAR" for c in schema.QUARANTINE)
-        + ", loaded_at TIMESTAMP)"
-    )
+    schema.ensure_quarantine(con)
     con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [target_table])
-    frame = quarantine.astype({c: "string" for c in schema.QUARANTINE})
+    frame = quarantine.astype({c: "Int64" if t == "BIGINT" else "string"
+                               for c, t in schema.QUARANTINE_TYPES.items()})
     con.register("quarantine_df", frame)
     con.execute("INSERT INTO quality.quarantine BY NAME SELECT * FROM quarantine_df")
     con.unregister("quarantine_df")

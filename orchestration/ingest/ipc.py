@@ -267,7 +267,7 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
         con.execute(f"INSERT INTO {TARGET_TABLE} {wrap.format(grouped)}")
 
     # 3. Unparseable pieces, with the application number, to quarantine.
-    con.execute(schema.QUARANTINE_DDL)
+    schema.ensure_quarantine(con)
     con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [TARGET_TABLE])
     # A patent without any code (empty field, or separators only) is reported too: it
     # drops out of every IPC-based count. Only a field that starts with a separator can
@@ -277,8 +277,8 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
     con.execute(f"""
         INSERT INTO quality.quarantine BY NAME
         SELECT source_file, source_sha256, sheet,
-               CAST(source_row AS VARCHAR) AS source_row,
-               CAST(source_col AS VARCHAR) AS source_col,
+               CAST(source_row AS BIGINT) AS source_row,
+               CAST(source_col AS BIGINT) AS source_col,
                {quote_literal(TARGET_TABLE)} AS target_table,
                application_number || ': ' || coalesce(ipc_codes, '') AS value_text,
                'no IPC code' AS reason,
@@ -314,8 +314,8 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
                 FROM raw.patents WHERE patent_key IN ({firsts})
             )
             SELECT f.source_file, f.source_sha256, f.sheet,
-                   CAST(n.source_row AS VARCHAR) AS source_row,
-                   CAST(f.source_col AS VARCHAR) AS source_col,
+                   CAST(n.source_row AS BIGINT) AS source_row,
+                   CAST(f.source_col AS BIGINT) AS source_col,
                    {quote_literal(TARGET_TABLE)} AS target_table,
                    n.application_number || ': ' || b.piece AS value_text,
                    'unparseable IPC code: ' || b.reason AS reason,

@@ -150,13 +150,13 @@ def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, s
         for key, rows in _drop_superseded(con, ranks):
             per_file[landing_files[key].relpath]["superseded"] = int(rows)
 
-    con.execute(schema.QUARANTINE_DDL)
+    schema.ensure_quarantine(con)
     con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [TARGET_TABLE])
     con.execute(f"""
         INSERT INTO quality.quarantine BY NAME
         SELECT source_file, source_sha256, sheet,
-               CAST(source_row AS VARCHAR) AS source_row,
-               CAST(source_col AS VARCHAR) AS source_col,
+               CAST(source_row AS BIGINT) AS source_row,
+               CAST(source_col AS BIGINT) AS source_col,
                {quote_literal(TARGET_TABLE)} AS target_table,
                _excerpt AS value_text, _reason AS reason,
                {stamp} AS loaded_at

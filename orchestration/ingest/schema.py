@@ -82,8 +82,28 @@ QUARANTINE = [
     "reason",        # VARCHAR: why it was quarantined
 ]
 
+# Row and column are integers, as in raw (source_row BIGINT), so a quarantined value joins
+# its file's raw rows without a cast; the rest is text.
+QUARANTINE_TYPES = {c: "BIGINT" if c in ("source_row", "source_col") else "VARCHAR"
+                    for c in QUARANTINE}
+
 QUARANTINE_DDL = (
     "CREATE TABLE IF NOT EXISTS quality.quarantine ("
-    + ", ".join(f"{c} VARCHAR" for c in QUARANTINE)
+    + ", ".join(f"{c} {t}" for c, t in QUARANTINE_TYPES.items())
     + ", loaded_at TIMESTAMP)"
 )
+
+
+def ensure_quarantine(con) -> None:
+    """Create quality.quarantine, or migrate one written by an older version (every column
+    VARCHAR) in place: its row and column numbers become BIGINT (TRY_CAST: they were
+    written from integers), the rows stay."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
+    con.execute(QUARANTINE_DDL)
+    types = dict(con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'quality' AND table_name = 'quarantine'").fetchall())
+    for column, wanted in QUARANTINE_TYPES.items():
+        if column in types and types[column] != wanted:
+            con.execute(f"ALTER TABLE quality.quarantine ALTER COLUMN {column} "
+                        f"SET DATA TYPE {wanted} USING TRY_CAST({column} AS {wanted})")
