@@ -102,6 +102,7 @@ def dbt_catalog(project: Path = paths.DBT_PROJECT_DIR) -> Catalog:
     `schema`), with `{{ doc('...') }}` blocks filled in."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 7x faster
     docs = _doc_blocks(project)
 
     def fill(text: object) -> str:
@@ -121,7 +122,7 @@ def dbt_catalog(project: Path = paths.DBT_PROJECT_DIR) -> Catalog:
     catalog = Catalog()
     for folder in ("models", "seeds"):
         for yml in sorted(project.glob(f"{folder}/**/*.yml")):
-            data = yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+            data = yaml.load(yml.read_text(encoding="utf-8"), Loader=loader) or {}
             if folder == "seeds":
                 schema = "ref"
             else:
@@ -190,30 +191,40 @@ def apply_comments(con, catalog: Catalog | None = None) -> CommentReport:
         "SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() "
         "WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2"
     ).fetchall()
+    columns_of: dict[tuple[str, str], list[str]] = {}
+    for schema, name, column in con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() ORDER BY schema_name, table_name, column_index"
+    ).fetchall():
+        columns_of.setdefault((schema, name), []).append(column)
+    statements: list[str] = []
     for schema, name, kind in relations:
         target = f"{_ident(schema)}.{_ident(name)}"
         described = catalog.tables.get((schema, name))
         if described:
-            con.execute(f"COMMENT ON {kind} {target} IS {_literal(described)}")
+            statements.append(f"COMMENT ON {kind} {target} IS {_literal(described)}")
             report.tables += 1
         elif schema in ANALYST_SCHEMAS:
             report.undocumented.append(f"{schema}.{name}")
-        columns = catalog.columns.get((schema, name), {})
-        present = [
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = "
-                "current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index",
-                [schema, name],
-            ).fetchall()
-        ]
-        for column in present:
-            text = columns.get(column)
+        documented = catalog.columns.get((schema, name), {})
+        for column in columns_of.get((schema, name), []):
+            text = documented.get(column)
             if text:
-                con.execute(f"COMMENT ON COLUMN {target}.{_ident(column)} IS {_literal(text)}")
+                statements.append(
+                    f"COMMENT ON COLUMN {target}.{_ident(column)} IS {_literal(text)}"
+                )
                 report.columns += 1
             elif schema in ANALYST_SCHEMAS:
                 report.undocumented.append(f"{schema}.{name}.{column}")
+    # One transaction: a commit per statement costs about 10 ms each (a thousand columns).
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return report
 
 

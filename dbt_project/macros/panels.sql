@@ -188,14 +188,14 @@
     variables and major administrative division adjustments (such as city-to-district
     conversion, merger and split)". Key variables: the columns of marts.city_panel that must be
     non-NULL in every year of the window (after interpolation) - by default those of the paper's
-    benchmark model (ln_sei_revenue on dri_index, the mediator ln_digital_invention and the
+    benchmark model (ln_sei_revenue on integrated_share, the mediator ln_digital_invention and the
     controls ln_pgdp, gov, ln_population). Administrative changes: the ref_admin_changes types
     that move territory; 地区 -> 市 conversions and renamings keep it, and their series are
     joined under the current code (int_city_indicators_converted).
 -#}
 {% macro balanced_panel_key_variables() %}
     {{ return(var('balanced_panel_key_variables', [
-        'ln_sei_revenue', 'dri_index', 'ln_digital_invention', 'ln_pgdp', 'gov', 'ln_population',
+        'ln_sei_revenue', 'integrated_share', 'ln_digital_invention', 'ln_pgdp', 'gov', 'ln_population',
     ])) }}
 {% endmacro %}
 

@@ -9,13 +9,13 @@ derived variables and the tables, in the order the paper prints them::
     time: year
     entity_name: City                 # the fixed-effect row reads "City FE"
     synthetic_expected: true          # the demo build feeds it synthetic data
-    labels: {dri_index: Digital-real integration}
+    labels: {integrated_share: Digital-real integration}
     sample: {years: [2010, 2024], where: [{column: region3, op: "!=", value: northeast}]}
     derived:
       - {name: ln_fi, op: ln, column: foreign_investment}
     model:                            # defaults every table inherits
       dependent: ln_sei_revenue
-      core: dri_index
+      core: integrated_share
       controls: [ln_pgdp, gov, ln_population]
       fixed_effects: [entity, time]
       cov: clustered_entity

@@ -14,7 +14,7 @@ Data-generating process (i = city, t = year 2010..2024, s = t - 2010)
     gov*_it        = clip(0.14 - 0.03 a_i + N(0, 0.01), 0.05, 0.40);  fiscal = gov* gdp (万元)
     patents T_it   = 30 + Poisson(40 exp(0.3 a_i + 0.04 s))
     X*_it          = clip(0.12 + 0.04 a_i + 0.01 s + 1.5 e_it + N(0, 0.04), 0.02, 0.60)
-    integrated K_it = round(X*_it T_it);     X_it = K_it / T_it        (the index as measured)
+    integrated K_it = round(X*_it T_it);     X_it = K_it / T_it   (integrated_share as measured)
     M*_it          = 1.3 + 0.3 a_i + 0.03 s + A * X_it + N(0, 0.10)
     digital inventions D_it = round(exp(M*_it) - 1);  M_it = ln(1 + D_it)   (mediator as measured)
     ln SEI_it      = mu_i + lambda_t + C_DIRECT * X_it + B * M_it
@@ -25,7 +25,7 @@ published (rounded) yearbook values exactly as the city panel mart computes them
 
 True effects: A = 2.0 (integration -> digital invention patents), B = 0.4 (digital
 invention patents -> new-quality industry), C_DIRECT = 0.5; total effect of the
-integration index on ln SEI = C_DIRECT + A * B = 1.3. Because X_it loads on the
+integrated-patent share on ln SEI = C_DIRECT + A * B = 1.3. Because X_it loads on the
 per-capita GDP shock e_it, a regression without the controls is biased; with
 two-way fixed effects and the controls it is consistent.
 
@@ -146,7 +146,7 @@ def simulate(
     """Draw one synthetic world from the DGP in the module docstring.
 
     `scale` multiplies the patent volume (the number of patent records), leaving the
-    measured index and the true effects unchanged in expectation.
+    measured share and the true effects unchanged in expectation.
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
@@ -179,11 +179,11 @@ def simulate(
         0.12 + 0.04 * a + 0.01 * s + 1.5 * e + rng.normal(0, 0.04, n * t_count), 0.02, 0.60
     )
     integrated = np.round(x_star * total).astype(int)
-    dri_index = integrated / total
+    integrated_share = integrated / total
 
     m_star = (
         1.3 + 0.3 * a + 0.03 * s
-        + TRUE_EFFECTS["a_integration_on_digital_inventions"] * dri_index
+        + TRUE_EFFECTS["a_integration_on_digital_inventions"] * integrated_share
         + rng.normal(0, 0.10, n * t_count)
     )
     digital_inventions_wanted = np.maximum(np.round(np.exp(m_star) - 1), 0).astype(int)
@@ -195,7 +195,7 @@ def simulate(
     lam = 0.02 * s + year_shock[s - s.min()]
     ln_sei = (
         mu + lam
-        + TRUE_EFFECTS["c_direct_integration_on_sei"] * dri_index
+        + TRUE_EFFECTS["c_direct_integration_on_sei"] * integrated_share
         + TRUE_EFFECTS["b_digital_inventions_on_sei"] * ln_digital_invention
         + CONTROL_EFFECTS["ln_pgdp"] * ln_pgdp
         + CONTROL_EFFECTS["gov"] * gov
@@ -219,7 +219,7 @@ def simulate(
         "digital_patents": integrated + pure_digital,
         "digital_invention_patents": digital_inventions,
         "digital_inventions_clipped": digital_inventions_wanted - digital_inventions,
-        "dri_index": dri_index,
+        "integrated_share": integrated_share,
         "ln_digital_invention": ln_digital_invention,
         "ln_sei_revenue": np.log(sei_wan_yuan * 1e-4),
         "ln_pgdp": ln_pgdp,

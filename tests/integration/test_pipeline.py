@@ -45,7 +45,7 @@ def test_city_panel_measures_what_the_generator_drew(built_warehouse: Warehouse)
     for column in ["patents", "integrated_patents", "digital_patents",
                    "digital_invention_patents", "invention_patents"]:
         assert (merged[column] == merged[f"{column}_true"]).all(), column
-    for column in ["dri_index", "ln_digital_invention", "ln_sei_revenue", "ln_pgdp", "gov",
+    for column in ["integrated_share", "ln_digital_invention", "ln_sei_revenue", "ln_pgdp", "gov",
                    "ln_population"]:
         np.testing.assert_allclose(merged[column], merged[f"{column}_true"], rtol=1e-9,
                                    err_msg=column)
@@ -55,7 +55,7 @@ def test_twfe_recovers_the_true_total_effect(built_warehouse: Warehouse) -> None
     # Column (4) of paper 002's benchmark table: two-way FE with all three controls.
     coef = query(built_warehouse, "SELECT estimate, std_error FROM estimates.coefficients "
                                   "WHERE study = 'paper002_city' AND table_name = 'benchmark' "
-                                  "AND model_order = 4 AND term = 'dri_index'")
+                                  "AND model_order = 4 AND term = 'integrated_share'")
     assert len(coef) == 1
     estimate, se = coef.loc[0, "estimate"], coef.loc[0, "std_error"]
     # True total effect 1.3 (0.5 direct + 2.0 x 0.4 through digital invention patents).

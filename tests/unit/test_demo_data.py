@@ -30,7 +30,7 @@ def test_same_seed_same_world(demo) -> None:
     pd.testing.assert_frame_equal(demo.truth, again.truth)
     pd.testing.assert_frame_equal(demo.patents, again.patents)
     other = demo_data.simulate(seed=1)
-    assert not np.allclose(other.truth["dri_index"], demo.truth["dri_index"])
+    assert not np.allclose(other.truth["integrated_share"], demo.truth["integrated_share"])
 
 
 def test_default_size_and_no_clipping(demo) -> None:
@@ -61,7 +61,7 @@ def test_patent_records_add_up_to_the_truth(demo) -> None:
     for column in ["patents", "digital_patents", "integrated_patents",
                    "digital_invention_patents"]:
         assert (merged[column] == merged[f"{column}_counted"]).all(), column
-    np.testing.assert_allclose(merged["dri_index"],
+    np.testing.assert_allclose(merged["integrated_share"],
                                merged["integrated_patents"] / merged["patents"])
 
 
@@ -77,21 +77,21 @@ def test_dgp_has_the_stated_effects(demo) -> None:
     within 4 clustered standard errors."""
     controls = "ln_pgdp + gov + ln_population"
     effects = demo_data.TRUE_EFFECTS
-    a = _twfe(demo.truth, f"ln_digital_invention ~ dri_index + {controls}")
-    assert abs(a.params["dri_index"] - effects["a_integration_on_digital_inventions"]) < (
-        4 * a.std_errors["dri_index"])
-    full = _twfe(demo.truth, f"ln_sei_revenue ~ dri_index + ln_digital_invention + {controls}")
+    a = _twfe(demo.truth, f"ln_digital_invention ~ integrated_share + {controls}")
+    assert abs(a.params["integrated_share"] - effects["a_integration_on_digital_inventions"]) < (
+        4 * a.std_errors["integrated_share"])
+    full = _twfe(demo.truth, f"ln_sei_revenue ~ integrated_share + ln_digital_invention + {controls}")
     assert abs(full.params["ln_digital_invention"] - effects["b_digital_inventions_on_sei"]) < (
         4 * full.std_errors["ln_digital_invention"])
-    assert abs(full.params["dri_index"] - effects["c_direct_integration_on_sei"]) < (
-        4 * full.std_errors["dri_index"])
-    total = _twfe(demo.truth, f"ln_sei_revenue ~ dri_index + {controls}")
-    assert abs(total.params["dri_index"] - demo_data.TRUE_TOTAL_EFFECT) < (
-        4 * total.std_errors["dri_index"])
+    assert abs(full.params["integrated_share"] - effects["c_direct_integration_on_sei"]) < (
+        4 * full.std_errors["integrated_share"])
+    total = _twfe(demo.truth, f"ln_sei_revenue ~ integrated_share + {controls}")
+    assert abs(total.params["integrated_share"] - demo_data.TRUE_TOTAL_EFFECT) < (
+        4 * total.std_errors["integrated_share"])
     # Without the controls the estimate is biased upward, as the DGP intends.
-    naive = _twfe(demo.truth, "ln_sei_revenue ~ dri_index")
-    assert naive.params["dri_index"] - demo_data.TRUE_TOTAL_EFFECT > 4 * naive.std_errors[
-        "dri_index"]
+    naive = _twfe(demo.truth, "ln_sei_revenue ~ integrated_share")
+    assert naive.params["integrated_share"] - demo_data.TRUE_TOTAL_EFFECT > 4 * naive.std_errors[
+        "integrated_share"]
 
 
 def test_demo_ipc_codes_agree_with_the_cnipa_table() -> None:

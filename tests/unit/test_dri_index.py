@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 MODELS = ["path:models/marts/patents"]
 INDICATORS = [
-    ("integration_share", "time"), ("integration_growth", "time"),
+    ("integrated_share", "time"), ("integration_growth", "time"),
     ("real_field_breadth", "industry"), ("real_field_diversity", "industry"),
     ("location_quotient", "region"), ("national_share", "region"),
     ("digital_real_links", "network"), ("link_density", "network"),
@@ -137,7 +137,7 @@ def reference_components(patents: list[dict], counts: pd.DataFrame) -> pd.DataFr
                                                         0)))
         rows.append({
             "city_code": r.city_code, "year": r.application_year,
-            "integration_share": K / T,
+            "integrated_share": K / T,
             "integration_growth": growth,
             "real_field_breadth": float(n_r),
             "real_field_diversity": float(-(q * np.log(q)).sum()) if n_r else 0.0,

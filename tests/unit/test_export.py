@@ -23,13 +23,13 @@ def warehouse(tmp_path_factory):
         con.execute("CREATE SCHEMA marts; CREATE SCHEMA raw; CREATE SCHEMA estimates")
         con.execute("""CREATE TABLE marts.city_panel AS SELECT * FROM (VALUES
             ('130100', '石家庄市', 2020, 1.5, true, NULL::INTEGER),
-            ('130200', '唐山市', 2021, NULL, false, 3)) t(city_code, city_name, year, dri_index,
+            ('130200', '唐山市', 2021, NULL, false, 3)) t(city_code, city_name, year, integrated_share,
             gdp_imputed, patents)""")
         # rows out of panel order: the .dta is sorted by (city_code, year)
         con.execute("""CREATE TABLE marts.city_panel_balanced AS SELECT * FROM (VALUES
             ('130200', '唐山市', 2021, 0.4), ('130100', '石家庄市', 2021, 0.2),
             ('130200', '唐山市', 2020, 0.3), ('130100', '石家庄市', 2020, 0.1))
-            t(city_code, city_name, year, dri_index)""")
+            t(city_code, city_name, year, integrated_share)""")
         con.execute("CREATE TABLE raw.landing_files AS SELECT 'a.csv' AS source_file, "
                     "true AS synthetic, 'current' AS status")
         con.execute(estimates_tables.ddl("models"))
@@ -73,7 +73,7 @@ def test_export_round_trips(warehouse, fmt) -> None:
     back = reader(path)
     assert back["city_code"].tolist() == ["130100", "130200"]
     assert back["city_name"].tolist() == ["石家庄市", "唐山市"]
-    assert back["dri_index"].iloc[0] == 1.5 and pd.isna(back["dri_index"].iloc[1])
+    assert back["integrated_share"].iloc[0] == 1.5 and pd.isna(back["integrated_share"].iloc[1])
     assert [p.name for p in root.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
@@ -158,10 +158,11 @@ def test_dta_is_ready_for_xtset(warehouse) -> None:
     assert back[["city_code", "year"]].values.tolist() == [
         [130100, 2020], [130100, 2021], [130200, 2020], [130200, 2021]]
     assert back["city_code_str"].tolist() == ["130100", "130100", "130200", "130200"]
-    assert back["dri_index"].tolist() == [0.1, 0.2, 0.3, 0.4]
+    assert back["integrated_share"].tolist() == [0.1, 0.2, 0.3, 0.4]
     assert back["city_name"].tolist()[0] == "石家庄市"
-    # the dbt description of dri_index is Markdown ("**skeleton definition**")
-    assert "skeleton definition" in labels["dri_index"] and "*" not in labels["dri_index"]
+    # the dbt description of integrated_share is Markdown ("**Integrated-patent share**")
+    assert labels["integrated_share"].startswith("Integrated-patent share")
+    assert "*" not in labels["integrated_share"]
     assert labels["city_code_str"].startswith("city_code as text: 6-digit GB/T 2260 code")
     raw = path.read_bytes()  # the variable type in the file itself
     start = raw.index(b"<variable_types>") + len(b"<variable_types>")

@@ -260,8 +260,8 @@ def test_one_palette_and_human_labels_per_grouping(tmp_path, panels, monkeypatch
         write_table_outputs(run_table(spec, name, df), spec, out, SOURCE, True)
     # an index table grouped by region3 in the same study (as paper004's PCA index is):
     # its two figures must colour the regions as the heterogeneity figure does
-    scores = df[[spec.entity, spec.time, "dri_index", "region3"]].rename(
-        columns={"dri_index": "index"})
+    scores = df[[spec.entity, spec.time, "integrated_share", "region3"]].rename(
+        columns={"integrated_share": "index"})
     index = StudyTable(study=spec.id, name="index_by_region", title="Index", kind="statistics",
                        frame=pd.DataFrame({"v": [1.0]}, index=pd.Index(["a"], name="")),
                        figure_data={"scores": scores, "group": "region3", "index": "index"})

@@ -43,7 +43,8 @@ def good_panel() -> pd.DataFrame:
                 "gdp": gdp, "population": population, "fiscal_expenditure": fiscal,
                 "sei_revenue": sei, "patents": 100, "invention_patents": 30,
                 "digital_patents": 40, "digital_invention_patents": 10,
-                "integrated_patents": 25, "dri_index": 0.25, "ln_sei_revenue": math.log(sei),
+                "integrated_patents": 25, "integrated_share": 0.25, "dri_index": 0.4,
+                "ln_sei_revenue": math.log(sei),
                 "ln_digital_invention": math.log(11),
                 # 亿元 -> 元 over 万人 -> 人
                 "ln_pgdp": math.log(gdp * 1e8 / (population * 1e4)),
@@ -169,16 +170,16 @@ def test_years_before_a_city_existed_are_no_hole_but_unbalance_the_sample(tmp_pa
         ("130300", "2015"), ("130300", "2016")]
 
 
-def test_index_outside_the_unit_interval_blocks(tmp_path) -> None:
+def test_share_outside_the_unit_interval_blocks(tmp_path) -> None:
     panel = good_panel()
-    panel.loc[0, "dri_index"] = 1.2
+    panel.loc[0, "integrated_share"] = 1.2
     db = tmp_path / "work.duckdb"
     write_panel(db, panel)
     result = run_check(check_for("marts/city_panel"), db)
     assert result.severity == AssetCheckSeverity.ERROR and not result.passed
-    entry = failing(result, "dri_index_in_unit_interval")
+    entry = failing(result, "integrated_share_in_unit_interval")
     (row,) = entry["rows"]
-    assert (row["dri_index"], row["city_code"], str(row["year"])) == (1.2, "130100", "2015")
+    assert (row["integrated_share"], row["city_code"], str(row["year"])) == (1.2, "130100", "2015")
 
 
 def test_row_count_is_compared_with_the_previous_published_build(tmp_path) -> None:
@@ -572,12 +573,12 @@ def test_failed_check_description_says_what_and_where(tmp_path) -> None:
     """The description (shown in the build summary and the UI) gives the count, the query
     and table, and the first failing rows, not only the expectation's name."""
     panel = good_panel()
-    panel.loc[0, "dri_index"] = 1.2
+    panel.loc[0, "integrated_share"] = 1.2
     db = tmp_path / "work.duckdb"
     write_panel(db, panel)
     result = run_check(check_for("marts/city_panel"), db)
     text = result.description
-    assert "dri_index_in_unit_interval" in text
+    assert "integrated_share_in_unit_interval" in text
     assert f"1 of {len(panel)} rows" in text
     assert "marts.city_panel" in text
     assert "city_code=130100" in text and "year=2015" in text

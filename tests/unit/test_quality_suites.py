@@ -65,7 +65,7 @@ def test_panel_suite_blocks_on_keys_bounds_and_balance(suites) -> None:
     (years,) = _find(panel, "rows", "expect_column_values_to_be_between", column="year")
     assert (years.kwargs["min_value"], years.kwargs["max_value"], years.blocking) == (
         2000, 2030, True)
-    (dri,) = _find(panel, "rows", "expect_column_values_to_be_between", column="dri_index")
+    (dri,) = _find(panel, "rows", "expect_column_values_to_be_between", column="integrated_share")
     assert (dri.kwargs["min_value"], dri.kwargs["max_value"], dri.blocking) == (0, 1, True)
     gov_strict = _find(panel, "rows", "expect_column_values_to_be_between", column="gov",
                        strict_min=True, strict_max=True)

@@ -92,10 +92,10 @@ def test_paper002_every_table_recovers_the_truth(city: pd.DataFrame) -> None:
     c = demo_data.TRUE_EFFECTS["c_direct_integration_on_sei"]  # 0.5
 
     bench = tables["benchmark"].key_numbers
-    assert bench["(4) dri_index"] == pytest.approx(total, abs=0.3)
+    assert bench["(4) integrated_share"] == pytest.approx(total, abs=0.3)
     assert bench["(4) N"] == N_CITIES * len(demo_data.YEARS)
     # without the controls the index picks up the per-capita GDP shock it loads on
-    assert bench["(1) dri_index"] > bench["(4) dri_index"] + 0.1
+    assert bench["(1) integrated_share"] > bench["(4) integrated_share"] + 0.1
 
     med = tables["mediation"].key_numbers
     assert med["a"] == pytest.approx(a, abs=0.35)
@@ -112,7 +112,7 @@ def test_paper002_every_table_recovers_the_truth(city: pd.DataFrame) -> None:
     rob = tables["robustness"]
     assert rob.model_labels == ["ln(1+x)", "Employment", "Lagged core", "Winsorized"]
     assert rob.key_numbers["(3) N"] == N_CITIES * (len(demo_data.YEARS) - 1)
-    assert rob.key_numbers["(4) dri_index"] == pytest.approx(total, abs=0.3)
+    assert rob.key_numbers["(4) integrated_share"] == pytest.approx(total, abs=0.3)
     assert rob.frame.loc["Dependent variable"].tolist() == [
         "ln(1 + SEI revenue)", "ln SEI employment", "ln SEI revenue", "ln SEI revenue"]
 
@@ -131,10 +131,10 @@ def test_paper002_benchmark_matches_linearmodels(city: pd.DataFrame) -> None:
     spec = load_spec(SPEC_DIR / "paper002_city.yml")
     t = run_table(spec, "benchmark", city)
     data = city.set_index(["city_code", "year"])
-    ref = PanelOLS(data["ln_sei_revenue"], data[["dri_index", "ln_pgdp", "gov", "ln_population"]],
+    ref = PanelOLS(data["ln_sei_revenue"], data[["integrated_share", "ln_pgdp", "gov", "ln_population"]],
                    entity_effects=True, time_effects=True).fit()
     got = t.models[3].params
-    for term in ("dri_index", "ln_pgdp", "gov", "ln_population"):
+    for term in ("integrated_share", "ln_pgdp", "gov", "ln_population"):
         assert got[term] == pytest.approx(ref.params[term], rel=1e-8)
     assert t.frame.loc["City FE"].tolist() == ["Yes"] * 4
 

@@ -26,10 +26,10 @@ regions as (
 
 ),
 
--- the four-dimension composite (marts/patents), kept next to the simple share dri_index
-dri_composite as (
+-- the DRI index: the four-dimension composite of marts.dri_index (the share is integrated_share)
+dri as (
 
-    select city_code, year, dri_index as dri_composite
+    select city_code, year, dri_index
     from {{ ref('dri_index') }}
 
 ),
@@ -66,16 +66,16 @@ joined as (
         coalesce(patent_counts.digital_patents, 0) as digital_patents,
         coalesce(patent_counts.digital_invention_patents, 0) as digital_invention_patents,
         coalesce(patent_counts.integrated_patents, 0) as integrated_patents,
-        dri_composite.dri_composite
+        dri.dri_index
     from yearbook_wide
     inner join regions
         on yearbook_wide.city_code = regions.region_code
     left join patent_counts
         on yearbook_wide.city_code = patent_counts.city_code
         and yearbook_wide.year = patent_counts.application_year
-    left join dri_composite
-        on yearbook_wide.city_code = dri_composite.city_code
-        and yearbook_wide.year = dri_composite.year
+    left join dri
+        on yearbook_wide.city_code = dri.city_code
+        and yearbook_wide.year = dri.year
 
 ),
 
@@ -97,11 +97,11 @@ final as (
         cast(digital_invention_patents as bigint) as digital_invention_patents,
         cast(integrated_patents as bigint) as integrated_patents,
 
-        -- digital-real integration index (skeleton definition, see docs block dri_index)
+        -- integrated-patent share (docs block integrated_share); not the DRI index below
         case
             when patents > 0 then cast(integrated_patents as double) / patents
-        end as dri_index,
-        cast(dri_composite as double) as dri_composite,
+        end as integrated_share,
+        cast(dri_index as double) as dri_index,
 
         -- logs are NULL, not -inf / NaN, where the argument is not positive
         cast(case when sei_revenue > 0 then ln(sei_revenue) end as double) as ln_sei_revenue,

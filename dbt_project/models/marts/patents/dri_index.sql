@@ -72,7 +72,7 @@ final as (
         components.ln_digital_invention_patents,
         components.integrated_patents,
         components.ln_integrated_patents,
-        components.integration_share as integrated_share,
+        components.integrated_share,
         scored.time_score,
         scored.industry_score,
         scored.region_score,

@@ -3,7 +3,7 @@
 -- dri_index_components has the formulas and their sources). With, for city i and year t,
 -- T = located patents, K = integrated patents (digital and real-economy IPC codes):
 --
---   time      integration_share    = K / T
+--   time      integrated_share     = K / T
 --             integration_growth   = ln(1 + K_t) - ln(1 + K_{t-1}); 0 in the extract's first
 --                                    year (K_{t-1} = 0 when the city has no row in t - 1)
 --   industry  real_field_breadth   = distinct real-economy subclasses in the integrated patents
@@ -203,7 +203,7 @@ final as (
         *,
         ln(1 + integrated_patents) as ln_integrated_patents,
         ln(1 + digital_invention_patents) as ln_digital_invention_patents,
-        integrated_patents / patents as integration_share,
+        integrated_patents / patents as integrated_share,
         case
             when is_first_year then 0.0
             else ln(1 + integrated_patents) - ln(1 + integrated_patents_previous)
@@ -245,7 +245,7 @@ select
     cast(national_integrated_patents as bigint) as national_integrated_patents,
     cast(digital_subclasses as bigint) as digital_subclasses,
     cast(real_subclasses as bigint) as real_subclasses,
-    cast(integration_share as double) as integration_share,
+    cast(integrated_share as double) as integrated_share,
     cast(integration_growth as double) as integration_growth,
     cast(real_field_breadth as double) as real_field_breadth,
     cast(real_field_diversity as double) as real_field_diversity,

@@ -8,7 +8,7 @@
 -- The indicator -> dimension map below is the one place that defines the index system.
 
 {%- set indicators = [
-    ('integration_share', 'time'),
+    ('integrated_share', 'time'),
     ('integration_growth', 'time'),
     ('real_field_breadth', 'industry'),
     ('real_field_diversity', 'industry'),
