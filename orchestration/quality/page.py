@@ -16,6 +16,7 @@ its styles and scripts from public CDNs. Pure: no Great Expectations or DuckDB i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -59,6 +60,11 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { color: #555; font-size: 0.9em; }
 code { background: #f6f8fa; padding: 0 0.2em; }
 """
+
+
+def anchor(label: str) -> str:
+    """An HTML id for an expectation label (labels hold spaces, '#' and parentheses)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", label).strip("-")
 
 
 def _e(value: object) -> str:
@@ -192,17 +198,17 @@ def _suite_page(outcome, source: str, written: str, synthetic: bool) -> str:
     ]
     for e in outcome.expectations:
         status, scss = _status(e)
-        anchor = f' (<a href="#{_e(e.label)}">rows</a>)' if e.failing_rows else ""
+        rows_link = f' (<a href="#{anchor(e.label)}">rows</a>)' if e.failing_rows else ""
         body.append(
             f'<tr><td class="{scss}">{_e(status)}</td><td>{_e(e.label)}</td>'
             f"<td>{_e(e.type)}</td><td>{'yes' if e.blocking else 'no'}</td>"
-            f"<td>{_e(_found(e))}{anchor}</td><td>{_e(e.notes)}</td></tr>"
+            f"<td>{_e(_found(e))}{rows_link}</td><td>{_e(e.notes)}</td></tr>"
         )
     body.append("</table>")
     for e in outcome.expectations:
         if e.failing_rows:
             body += [
-                f'<h3 id="{_e(e.label)}">{_e(e.label)}: failing rows '
+                f'<h3 id="{anchor(e.label)}">{_e(e.label)}: failing rows '
                 f"(first {len(e.failing_rows)})</h3>",
                 *_rows_table(e.failing_rows),
             ]
@@ -302,13 +308,14 @@ def write_quality_pages(
         status, css = _status(e)
         tables = _relations(o, e.batch)
         body += [
-            f'<h3><a href="{_e(result_file(o))}#{_e(e.label)}">{_e(o.suite.name)}</a>: '
+            f'<h3><a href="{_e(result_file(o))}#{anchor(e.label)}">{_e(o.suite.name)}</a>: '
             f'{_e(e.label)} <span class="{css}">{_e(status)}</span></h3>',
-            f"<p>{_e(_found(e))}"
-            + (f" in {_e(tables)}" if tables else "")
-            + (f". {_e(e.notes)}" if e.notes else "")
-            + "</p>",
+            f"<p>{_e(_found(e))} (batch <code>{_e(e.batch)}</code>"
+            + (f" on {_e(tables)}" if tables else "")
+            + ")</p>",
         ]
+        if e.notes:
+            body.append(f'<p class="note">{_e(e.notes)}</p>')
         if e.failing_rows:
             body += _rows_table(e.failing_rows)
 

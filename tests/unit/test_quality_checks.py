@@ -266,9 +266,13 @@ def test_data_docs_are_built_offline(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(socket, "create_connection", no_network)
     index = build_data_docs(db, tmp_path / "docs")
     assert index == tmp_path / "docs" / "index.html" and index.exists()
+    # the project's page (offline; tests/unit/test_quality_page.py checks it in detail)
     html = index.read_text(encoding="utf-8")
-    assert "marts_city_panel.rows" in html and "raw_patents.records" in html
-    pages = list((tmp_path / "docs" / "validations" / "marts_city_panel").rglob("*.html"))
+    assert 'href="results/marts_city_panel.html"' in html and "http" not in html
+    # GX's Data Docs, an extra under gx/
+    gx_html = (tmp_path / "docs" / "gx" / "index.html").read_text(encoding="utf-8")
+    assert "marts_city_panel.rows" in gx_html and "raw_patents.records" in gx_html
+    pages = list((tmp_path / "docs" / "gx" / "validations" / "marts_city_panel").rglob("*.html"))
     assert len(pages) == 3  # rows, balance, year_over_year
     summary = (tmp_path / "docs" / "quality_summary.md").read_text(encoding="utf-8")
     assert "## marts_city_panel (asset marts/city_panel): passed" in summary
