@@ -92,15 +92,18 @@ def generate_docs(db: Path, out_dir: Path | None = None, timeout: float = 900) -
     return static
 
 
-def serve(directory: Path, port: int) -> None:
-    """Serve `directory` on http://127.0.0.1:`port` until interrupted."""
-    import contextlib
+def make_server(directory: Path, port: int):
+    """An HTTP server of `directory` on 127.0.0.1:`port` (localhost only)."""
     import functools
     import http.server
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
-    with (
-        http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server,
-        contextlib.suppress(KeyboardInterrupt),
-    ):  # Ctrl-C is how it stops
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def serve(directory: Path, port: int) -> None:
+    """Serve `directory` on http://127.0.0.1:`port` until interrupted (Ctrl-C)."""
+    import contextlib
+
+    with make_server(directory, port) as server, contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

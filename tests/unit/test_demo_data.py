@@ -80,7 +80,8 @@ def test_dgp_has_the_stated_effects(demo) -> None:
     a = _twfe(demo.truth, f"ln_digital_invention ~ integrated_share + {controls}")
     assert abs(a.params["integrated_share"] - effects["a_integration_on_digital_inventions"]) < (
         4 * a.std_errors["integrated_share"])
-    full = _twfe(demo.truth, f"ln_sei_revenue ~ integrated_share + ln_digital_invention + {controls}")
+    full = _twfe(demo.truth,
+                 f"ln_sei_revenue ~ integrated_share + ln_digital_invention + {controls}")
     assert abs(full.params["ln_digital_invention"] - effects["b_digital_inventions_on_sei"]) < (
         4 * full.std_errors["ln_digital_invention"])
     assert abs(full.params["integrated_share"] - effects["c_direct_integration_on_sei"]) < (

@@ -146,7 +146,6 @@ def reference_components(patents: list[dict], counts: pd.DataFrame) -> pd.DataFr
             "digital_real_links": float(len(links)),
             "link_density": len(links) / (n_d * n_r) if links else 0.0,
             "ln_integrated_patents": math.log1p(K),
-            "integrated_share": K / T,
         })
     return pd.DataFrame(rows).set_index(["city_code", "year"]).sort_index()
 

@@ -23,8 +23,8 @@ def warehouse(tmp_path_factory):
         con.execute("CREATE SCHEMA marts; CREATE SCHEMA raw; CREATE SCHEMA estimates")
         con.execute("""CREATE TABLE marts.city_panel AS SELECT * FROM (VALUES
             ('130100', '石家庄市', 2020, 1.5, true, NULL::INTEGER),
-            ('130200', '唐山市', 2021, NULL, false, 3)) t(city_code, city_name, year, integrated_share,
-            gdp_imputed, patents)""")
+            ('130200', '唐山市', 2021, NULL, false, 3))
+            t(city_code, city_name, year, integrated_share, gdp_imputed, patents)""")
         # rows out of panel order: the .dta is sorted by (city_code, year)
         con.execute("""CREATE TABLE marts.city_panel_balanced AS SELECT * FROM (VALUES
             ('130200', '唐山市', 2021, 0.4), ('130100', '石家庄市', 2021, 0.2),

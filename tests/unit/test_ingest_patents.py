@@ -373,8 +373,8 @@ def test_many_parquet_files_load_in_one_pass_with_stable_keys(tmp_path):
     bad = con.execute("""
         SELECT source_file, source_row, reason FROM quality.quarantine
         WHERE target_table = 'raw.patents' ORDER BY source_row""").fetchall()
-    assert bad == [("patents/b.parquet", "3", "empty application number"),
-                   ("patents/b.parquet", "4", "missing application date")]
+    assert bad == [("patents/b.parquet", 3, "empty application number"),
+                   ("patents/b.parquet", 4, "missing application date")]
     assert {k: v["loaded"] for k, v in stats["per_file"].items()} == {
         "patents/a.parquet": 2, "patents/b.parquet": 1, "patents/c.parquet": 1}
     assert stats["per_file"]["patents/b.parquet"]["quarantined"] == 2

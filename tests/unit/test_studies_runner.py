@@ -131,7 +131,8 @@ def test_paper002_benchmark_matches_linearmodels(city: pd.DataFrame) -> None:
     spec = load_spec(SPEC_DIR / "paper002_city.yml")
     t = run_table(spec, "benchmark", city)
     data = city.set_index(["city_code", "year"])
-    ref = PanelOLS(data["ln_sei_revenue"], data[["integrated_share", "ln_pgdp", "gov", "ln_population"]],
+    ref = PanelOLS(data["ln_sei_revenue"],
+                   data[["integrated_share", "ln_pgdp", "gov", "ln_population"]],
                    entity_effects=True, time_effects=True).fit()
     got = t.models[3].params
     for term in ("integrated_share", "ln_pgdp", "gov", "ln_population"):

@@ -64,8 +64,9 @@ def test_paper002_reads_exactly_the_columns_its_yaml_names() -> None:
     # listed by reading paper002_city.yml: keys, model, descriptive variables, the
     # robustness sources, the mediator and the two grouping columns
     assert required_columns(spec) == {
-        "city_code", "year", "ln_sei_revenue", "integrated_share", "ln_pgdp", "gov", "ln_population",
-        "ln_digital_invention", "sei_revenue", "ln_sei_employment", "region3", "hu_side",
+        "city_code", "year", "ln_sei_revenue", "integrated_share", "ln_pgdp", "gov",
+        "ln_population", "ln_digital_invention", "sei_revenue", "ln_sei_employment", "region3",
+        "hu_side",
     }
     assert table_names(spec) == ["descriptive", "benchmark", "robustness", "mediation",
                                  "heterogeneity_region", "heterogeneity_hu_line", "maps",
