@@ -12,6 +12,10 @@ table, DuckDB writes the new tables before it frees the old ones, so a byte copy
 identical rebuild was 191 MB instead of 108 MB. The compacted copy is the size of the data.
 After publishing, the working file itself is replaced by a copy of the compacted file (same
 contents, the next build starts from a compact file), unless a process still holds it.
+
+`publish(..., annotate=...)` runs a function on the compacted copy before the swap; the
+publish asset writes the table and column descriptions there as comments
+(`orchestration.comments.apply_comments`), since dbt drops them whenever it replaces a table.
 """
 
 from __future__ import annotations
