@@ -9,7 +9,7 @@ derived variables and the tables, in the order the paper prints them::
     time: year
     entity_name: City                 # the fixed-effect row reads "City FE"
     synthetic_expected: true          # the demo build feeds it synthetic data
-    labels: {integrated_share: Digital-real integration}
+    labels: {integrated_share: Integrated-patent share}
     sample: {years: [2010, 2024], where: [{column: region3, op: "!=", value: northeast}]}
     derived:
       - {name: ln_fi, op: ln, column: foreign_investment}

@@ -69,7 +69,7 @@ def test_reports_written_and_marked_synthetic(built_warehouse: Warehouse) -> Non
     study = built_warehouse.reports / "paper002_city"
     table = (study / "benchmark.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in table
-    assert "Digital-real integration" in table
+    assert "Integrated-patent share" in table  # the label of integrated_share
     assert "SYNTHETIC" in (study / "benchmark.tex").read_text(encoding="utf-8")
     assert (study / "benchmark.csv").exists() and (study / "paper002_city.xlsx").exists()
     png = (study / "benchmark_coef.png").read_bytes()
