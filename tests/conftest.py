@@ -58,7 +58,7 @@ def run_dbt(tmp: Path, db: Path, *args: str, timeout: float = 600) -> None:
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
 
 
-def run_dri(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_dri(env: dict[str, str], *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
