@@ -40,11 +40,16 @@ def prepare_manifest(force: bool = False) -> None:
             os.environ["DRI_DUCKDB_PATH"] = before
 
 
+def project_digest() -> str:
+    """sha256 of the dbt project's files (models, tests, macros, seeds, YAML)."""
+    return code_digest(paths.PROJECT_ROOT, (paths.DBT_PROJECT_DIR.name,))
+
+
 def _parse_inputs() -> str:
     """What a parse depends on: the project's files, the profile's path and dbt's version.
     Equal to the last parse's (the stamp beside the manifest): the manifest is current, and
     the few seconds of `dbt parse` are saved."""
-    digest = hashlib.sha256(code_digest(paths.PROJECT_ROOT, (paths.DBT_PROJECT_DIR.name,)).encode())
+    digest = hashlib.sha256(project_digest().encode())
     digest.update(str(paths.work_db_path()).encode())
     digest.update(version("dbt-core").encode())
     return digest.hexdigest()

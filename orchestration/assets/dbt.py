@@ -30,8 +30,7 @@ from orchestration.assets.landing import (
     table_name_metadata,
 )
 from orchestration.assets.raw import DUCKDB_POOL
-from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
-from orchestration.fingerprint import code_digest
+from orchestration.dbt_project import DBT_PROJECT, prepare_manifest, project_digest
 
 # `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
 # with the profile the runs use.
@@ -168,22 +167,19 @@ def _unit_tests_stamp() -> Path:
     return paths.work_db_path().parent / "dbt_unit_tests.passed"
 
 
-def unit_tests_passed() -> bool:
-    """Whether dbt's unit tests passed on exactly this dbt project (its files' digest, kept
-    beside the working file after a dbt run that ran them all and succeeded). A refresh of
-    the data then skips them: they would test the same SQL on the same fixed inputs."""
+def unit_tests_passed(digest: str) -> bool:
+    """Whether dbt's unit tests passed on exactly the dbt project of this digest
+    (dbt_project.project_digest, kept beside the working file after a dbt run that ran them
+    all and succeeded). A refresh of the data then skips them: they would test the same SQL
+    on the same fixed inputs."""
     stamp = _unit_tests_stamp()
-    return stamp.exists() and stamp.read_text(encoding="utf-8") == _project_digest()
+    return stamp.exists() and stamp.read_text(encoding="utf-8") == digest
 
 
 def _runs_every_unit_test(invocation) -> bool:
     """A run of a subset (a refresh) runs the unit tests of its models only."""
     ran = {r["unique_id"] for r in invocation.get_artifact("run_results.json")["results"]}
     return set(invocation.manifest.get("unit_tests", {})) <= ran
-
-
-def _project_digest() -> str:
-    return code_digest(paths.PROJECT_ROOT, (paths.DBT_PROJECT_DIR.name,))
 
 
 def with_row_counts(context: AssetExecutionContext, events: list, database: str) -> Iterator:
@@ -248,7 +244,8 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
     # A fixed target folder: dagster-dbt copies the parse's partial_parse.msgpack into it
     # (it is empty), so dbt does not parse the project again, and nothing piles up.
     run_dir = fresh_run_dir()
-    unit_tests = not unit_tests_passed()
+    digest = project_digest()
+    unit_tests = not unit_tests_passed(digest)
     if not unit_tests:
         context.log.info("dbt unit tests skipped: they passed on this dbt project's code in an "
                          "earlier run, and only data changed since")
@@ -261,5 +258,5 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
                                  target_path=run_dir)
             events = list(invocation.stream())
     if unit_tests and invocation.is_successful() and _runs_every_unit_test(invocation):
-        _unit_tests_stamp().write_text(_project_digest(), encoding="utf-8")
+        _unit_tests_stamp().write_text(digest, encoding="utf-8")
     yield from with_row_counts(context, events, str(paths.work_db_path()))
