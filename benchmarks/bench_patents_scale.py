@@ -10,7 +10,7 @@ DuckDB memory_limit and threads (printed):
   (a) baseline   SELECT count(*) FROM (SELECT unnest(string_split(ipc, ';'))
                  FROM read_parquet([...]))   -- run twice, the faster run counts
   (b) ingest     orchestration.ingest.patent_load.load_patent_files -> raw.patents
-  (c) normalize  orchestration.ingest.ipc.normalize_ipc -> raw.patent_ipc_codes
+  (c) normalize  orchestration.ingest.ipc.normalize_ipc -> raw.ipc_pieces (piece dictionary)
   (d) dbt        `dbt run --select +int_city_patent_counts` (staging, location,
                  classification, city-year counts) with its own profiles.yml and
                  --target-path in the scratch directory; d is the sum of the models'
@@ -95,9 +95,9 @@ def _checks(con) -> dict:
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     return {
         "raw_patents": one("SELECT count(*) FROM raw.patents"),
-        "ipc_code_rows": one("SELECT count(*) FROM raw.patent_ipc_codes"),
+        "ipc_code_rows": one(f"SELECT sum(n_ipc_codes) FROM {_rel(con, 'int_patents_classified')}"),
         "ipc_quarantined": one("SELECT count(*) FROM quality.quarantine "
-                               "WHERE target_table = 'raw.patent_ipc_codes'"),
+                               "WHERE target_table = 'raw.ipc_pieces'"),
         "classified": one(f"SELECT count(*) FROM {_rel(con, 'int_patents_classified')}"),
         "unlocated": one(f"SELECT count(*) FROM {_rel(con, 'int_patents_classified')} "
                          "WHERE city_code IS NULL"),

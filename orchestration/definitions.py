@@ -55,7 +55,7 @@ def annotated_assets() -> Sequence[AssetsDefinition]:
         *FILE_ASSETS,
         raw.city_yearbook_values,
         raw.patent_records,
-        raw.patent_ipc_codes,
+        raw.ipc_pieces,
         raw.yearbook_long_values,
         dri_dbt_models,
         *map_asset_specs(_study_spec, studies.STUDY_ASSETS),

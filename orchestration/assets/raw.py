@@ -258,17 +258,18 @@ def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> Ma
 @multi_asset(
     specs=[
         AssetSpec(
-            ["raw", "patent_ipc_codes"],
+            ["raw", "ipc_pieces"],
             deps=[AssetKey(["raw", "patents"])],
             group_name="raw",
             kinds={"python", "duckdb"},
             owners=[DATA_OWNER],
-            metadata=_table("patent_ipc_codes"),
-            description="The IPC codes of every patent in raw.patents, normalized at ingest "
-            "from every spelling (G06F17/30, G06F0017300000, full width, edition suffixes, ',' "
-            "or '；' lists) to the canonical 'G06F 17/30': one row per patent x distinct code "
-            "(integer keys into raw.patents and raw.ipc_codes). Pieces that do not parse go to "
-            "quality.quarantine with the application number.",
+            metadata=_table("ipc_pieces"),
+            description="The piece dictionary of the patents' IPC fields: each distinct piece "
+            "of text (split on ';') and each main IPC once, with the canonical codes it holds, "
+            "normalized from every spelling (G06F17/30, G06F0017300000, full width, edition "
+            "suffixes, ',' or '；' lists) to 'G06F 17/30'. dbt looks each patent's pieces up "
+            "in it (int_patents_classified). Pieces that do not parse go to quality.quarantine "
+            "with the application number.",
         ),
         AssetSpec(
             ["raw", "ipc_codes"],
@@ -278,30 +279,25 @@ def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> Ma
             owners=[DATA_OWNER],
             metadata=_table("ipc_codes"),
             description="Each distinct canonical IPC code of the patent extracts with its "
-            "section, class, subclass, main group and subgroup (written with "
-            "raw.patent_ipc_codes).",
+            "section, class, subclass, main group and subgroup, keyed by a number made of "
+            "those parts (written with raw.ipc_pieces).",
         ),
     ],
     pool=DUCKDB_POOL,
 )
-def patent_ipc_codes(context: AssetExecutionContext, duckdb: DuckDBResource):
+def ipc_pieces(context: AssetExecutionContext, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
         stats = ipc.normalize_ipc(con)
         context.log.info(f"IPC normalization: {stats}")
         preview = con.execute(f"""
-            SELECT p.application_number, c.ipc_position, c.is_main_ipc, d.ipc_code,
-                   p.ipc_codes AS printed
-            FROM {ipc.TARGET_TABLE} c
-            JOIN {ipc.CODES_TABLE} d USING (ipc_code_id)
-            JOIN raw.patents p USING (patent_key)
-            LIMIT 5""").df()
+            SELECT piece, ipc_code_ids, unparseable FROM {ipc.PIECES_TABLE}
+            ORDER BY unparseable IS NULL, piece LIMIT 5""").df()
         codes_preview = con.execute(f"SELECT * FROM {ipc.CODES_TABLE} LIMIT 5").df()
         unparseable = con.execute(
             "SELECT value_text, reason FROM quality.quarantine WHERE target_table = ? "
-            "LIMIT 5", [ipc.TARGET_TABLE]).df()
-    yield MaterializeResult(asset_key=AssetKey(["raw", "patent_ipc_codes"]), metadata={
-        "dagster/row_count": stats["rows"],
-        "distinct_pieces": stats["distinct_pieces"],
+            "LIMIT 5", [ipc.PIECES_TABLE]).df()
+    yield MaterializeResult(asset_key=AssetKey(["raw", "ipc_pieces"]), metadata={
+        "dagster/row_count": stats["distinct_pieces"],
         "unparseable_pieces": stats["unparseable_pieces"],
         "quarantined_rows": stats["quarantined"],
         "seconds": stats["seconds"],

@@ -13,12 +13,12 @@ with at least two digits and no trailing zeros beyond two (IPC subgroups read as
 /30?) and not parsed.
 
 Scale: a national extract has ~125M code assignments but only ~10^5 distinct pieces of
-text. Each distinct piece is normalized once (`normalize_pieces_sql`) and the result joined
-back to the patents by exact text, in one pass that splits on ';' only and writes
-raw.patent_ipc_codes directly (grouped per patent x code, integer columns). Only when
-some field uses another separator do the fields go through the general split. A piece
-that does not parse goes to quality.quarantine with the application number; the
-patent's other codes still count.
+text. Each distinct piece is normalized once (`normalize_pieces_sql`) into the piece
+dictionary raw.ipc_pieces (piece -> its canonical code keys); dbt looks every patent's
+pieces up in it once per patent (int_patents_classified), and patent x code is a view
+over that per-patent list, so no 10^8-row table is written. A piece that does not parse
+goes to quality.quarantine with the application number; the patent's other codes still
+count.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import duckdb
 from orchestration.ingest import schema
 from orchestration.ingest.patents import quote_literal, unordered
 
-TARGET_TABLE = "raw.patent_ipc_codes"
+PIECES_TABLE = "raw.ipc_pieces"
 CODES_TABLE = "raw.ipc_codes"
 
 # Full-width ASCII (U+FF01..U+FF5E), the ideographic space and the no-break space, folded to
@@ -165,11 +165,13 @@ def normalize_ipc_codes(con: duckdb.DuckDBPyConnection, spellings: list[str]) ->
 
 
 def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = None) -> dict:
-    """From raw.patents, write raw.ipc_codes (the distinct canonical codes with their parts),
-    raw.patent_ipc_codes (one row per patent x distinct code: `schema.PATENT_IPC_CODES`)
-    and the quarantine rows of raw.patent_ipc_codes (one per patent and piece that does not
-    parse, with the application number; and one per patent without any code). Returns
-    counts and the seconds taken."""
+    """From raw.patents, write the piece dictionary raw.ipc_pieces (`schema.IPC_PIECES`: each
+    distinct piece of text of the IPC fields and main IPCs, with the canonical codes it
+    holds), raw.ipc_codes (the distinct canonical codes with their parts) and the quarantine
+    rows of raw.ipc_pieces (one per patent and piece that does not parse, with the
+    application number; and one per patent without any code). Returns counts and the
+    seconds taken. Each patent's codes are looked up in the dictionary by dbt
+    (int_patents_classified), once per patent, so no patent x code table is written."""
     started = time.perf_counter()
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     stamp = f"{quote_literal(loaded_at.isoformat(sep=' '))}::TIMESTAMP"
@@ -179,99 +181,81 @@ def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = N
     return stats
 
 
+# A code's key, from its parts alone: section (0-7), class number, subclass letter, main
+# group and subgroup (6 digits, as the decimal it is: /3 = /300000) side by side in decimal,
+# G06F 17/30 -> 15761 0017 300000. The same code has the same key in every build and in a
+# build that adds a year to the others, and keys sort in code order.
+CODE_KEY_SQL = """CAST(((((instr('ABCDEFGH', section) - 1) * 100 + CAST(class[2:3] AS INTEGER))
+        * 26 + ascii(subclass[4]) - 65) * 10000 + main_group) * 1000000
+        + CAST(rpad(subgroup, 6, '0') AS INTEGER) AS BIGINT)"""
+
+# Separators between the pieces of a field: `;` splits the field (what national extracts
+# use); a piece that holds another separator is split further in the dictionary, so the
+# per-patent lookup only ever splits on ';'.
+_SUBSPLIT = r"\s*[;,，；]\s*"
+
+
 def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
-    # 1. Every distinct piece (and main IPC) once: ~10^5 rows however large the extract.
-    # The big pass splits on ';' only (what national extracts use). When a piece holds
-    # another separator, the positions of the pieces after it depend on it, so the
-    # fields are split again on every separator, as `split_sql` does.
+    # 1. Every distinct piece of the fields and every distinct main IPC once: ~10^5 rows
+    # however large the extract, in one pass over both fields (a separate DISTINCT of the
+    # main IPCs costs a third more). A main IPC is a whole entry (the per-patent lookup
+    # casts the field as printed); its code is the first code of its first piece.
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE _ipc_pieces AS
-        SELECT DISTINCT unnest(string_split(ipc_codes, ';')) AS piece FROM raw.patents""")
-    other = " OR ".join(f"contains(piece, {quote_literal(s)})" for s in _SEPARATORS if s != ";")
-    if con.execute(f"SELECT count(*) FROM _ipc_pieces WHERE {other}").fetchone()[0]:
-        split = split_sql("ipc_codes")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _ipc_pieces AS
-            SELECT DISTINCT unnest({split}) AS piece FROM raw.patents""")
-    else:
-        split = "string_split(ipc_codes, ';')"
-    # The main IPC is one code; printed like the codes of the field (its first piece counts).
+        CREATE OR REPLACE TEMP TABLE _ipc_entries AS
+        SELECT DISTINCT unnest(list_append(string_split(ipc_codes, ';'), main_ipc)) AS piece
+        FROM raw.patents""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _ipc_main_pieces AS
-        SELECT main_ipc, {split_sql('main_ipc')}[1] AS piece
-        FROM (SELECT DISTINCT main_ipc FROM raw.patents WHERE main_ipc IS NOT NULL)""")
+        CREATE OR REPLACE TEMP TABLE _ipc_sub AS
+        SELECT piece, unnest(subs) AS sub, generate_subscripts(subs, 1) AS sub_position
+        FROM (SELECT piece,
+                     CASE WHEN regexp_matches(piece, '[;,，；]')
+                          THEN string_split_regex(piece, {quote_literal(_SUBSPLIT)})
+                          ELSE [piece] END AS subs
+              FROM _ipc_entries WHERE piece IS NOT NULL)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ipc_normalized AS
-        {normalize_pieces_sql('(SELECT piece FROM _ipc_pieces UNION '
-                              'SELECT piece FROM _ipc_main_pieces)')}""")
+        {normalize_pieces_sql('(SELECT DISTINCT sub AS piece FROM _ipc_sub)')}""")
     con.execute(f"""
         CREATE OR REPLACE TABLE {CODES_TABLE} AS
-        SELECT CAST(row_number() OVER (ORDER BY ipc_code) AS INTEGER) AS ipc_code_id,
+        SELECT {CODE_KEY_SQL} AS ipc_code_id,
                ipc_code, section, class, subclass, main_group, subgroup
         FROM (SELECT DISTINCT ipc_code, section, class, subclass, main_group, subgroup
-              FROM _ipc_normalized WHERE error IS NULL)""")
-    # piece -> its codes; a piece that does not parse (or holds a code that does not)
-    # maps to a negative id of its own, so the one pass below also finds the patents
-    # that carry it; those rows are moved to quarantine after.
+              FROM _ipc_normalized WHERE error IS NULL)
+        ORDER BY ipc_code_id""")
+    # 2. The dictionary: per entry its codes in printed order, a code printed twice in one
+    # entry kept once; the pieces that do not parse, with the reason.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _ipc_piece_codes AS
-        SELECT DISTINCT n.piece, c.ipc_code_id
-        FROM _ipc_normalized n JOIN {CODES_TABLE} c USING (ipc_code)
-        WHERE n.error IS NULL
-        UNION ALL
-        SELECT piece, -CAST(row_number() OVER () AS INTEGER) AS ipc_code_id
-        FROM (SELECT DISTINCT piece FROM _ipc_normalized n SEMI JOIN _ipc_pieces USING (piece)
-              WHERE error IS NOT NULL)""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _ipc_main AS
-        SELECT m.main_ipc, c.ipc_code_id
-        FROM _ipc_main_pieces m JOIN _ipc_normalized n USING (piece)
-        JOIN raw.ipc_codes c USING (ipc_code)
-        WHERE n.sub_index = 1 AND n.error IS NULL""")
+        CREATE OR REPLACE TABLE {PIECES_TABLE} AS
+        WITH hits AS (
+            SELECT s.piece, s.sub_position, n.sub_index, c.ipc_code_id, n.error,
+                   trim(s.sub) AS sub
+            FROM _ipc_sub s
+            LEFT JOIN _ipc_normalized n ON n.piece = s.sub
+            LEFT JOIN {CODES_TABLE} c ON c.ipc_code = n.ipc_code
+        ),
+        entries AS (
+            SELECT piece,
+                   coalesce(list(ipc_code_id ORDER BY sub_position, sub_index)
+                            FILTER (WHERE ipc_code_id IS NOT NULL), []) AS codes,
+                   max(ipc_code_id) FILTER (WHERE sub_position = 1 AND sub_index = 1)
+                       AS main_ipc_code_id,
+                   list(DISTINCT {{'piece': sub, 'reason': error}})
+                       FILTER (WHERE error IS NOT NULL) AS unparseable
+            FROM hits GROUP BY piece
+        )
+        SELECT piece,
+               list_filter(codes, lambda c, i: list_position(codes, c) = i) AS ipc_code_ids,
+               main_ipc_code_id, unparseable
+        FROM entries
+        ORDER BY piece""")
 
-    # 2. Join back by exact text: a code printed twice in a field (two spellings, or a
-    # whitespace list holding it) is kept once, at its first position. The patents go
-    # in ranges of patent_key of ~2M patents: a hash aggregate over 125M groups at once
-    # runs out of cache (and into GBs of memory), one over 5M stays fast.
-    aggregates = """CAST(min(e.ipc_position) AS INTEGER) AS ipc_position,
-               coalesce(bool_or(c.ipc_code_id = e.main_code_id), false) AS is_main_ipc"""
-    packing = _packing(con)
-    if packing is None:
-        select = f"SELECT e.patent_key, {aggregates}, c.ipc_code_id"
-        group, wrap = "e.patent_key, c.ipc_code_id", "{}"
-    else:
-        # (patent_key, ipc_code_id) packed into one BIGINT: a one-column hash aggregate
-        # is ~30% faster than a two-column one
-        bits, offset = packing
-        select = f"SELECT e.patent_key << {bits} | (c.ipc_code_id + {offset}) AS _k, {aggregates}"
-        group = "_k"
-        wrap = (f"SELECT _k >> {bits} AS patent_key, ipc_position, is_main_ipc, "
-                f"CAST((_k & {(1 << bits) - 1}) - {offset} AS INTEGER) AS ipc_code_id "
-                "FROM ({})")
-    con.execute(f"CREATE OR REPLACE TABLE {TARGET_TABLE} (patent_key BIGINT, "
-                "ipc_position INTEGER, is_main_ipc BOOLEAN, ipc_code_id INTEGER)")
-    for low, high in _key_ranges(con):
-        grouped = f"""
-            {select}
-            FROM (
-                SELECT patent_key, main_code_id,
-                       unnest(pieces) AS piece, generate_subscripts(pieces, 1) AS ipc_position
-                FROM (
-                    SELECT p.patent_key, m.ipc_code_id AS main_code_id, {split} AS pieces
-                    FROM raw.patents p LEFT JOIN _ipc_main m ON m.main_ipc = p.main_ipc
-                    WHERE p.ipc_codes IS NOT NULL
-                      AND p.patent_key BETWEEN {low} AND {high}
-                )
-            ) e JOIN _ipc_piece_codes c ON c.piece = e.piece
-            GROUP BY {group}"""
-        con.execute(f"INSERT INTO {TARGET_TABLE} {wrap.format(grouped)}")
-
-    # 3. Unparseable pieces, with the application number, to quarantine.
+    # 3. To quarantine, with the application number: the patents without any code, and
+    # each patent's pieces that do not parse.
     schema.ensure_quarantine(con)
-    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [TARGET_TABLE])
-    # A patent without any code (empty field, or separators only) is reported too: it
-    # drops out of every IPC-based count. Only a field that starts with a separator can
-    # be one: the starts_with tests spare the ltrim on all the others.
+    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [PIECES_TABLE])
+    # A patent without any code (empty field, or separators only) drops out of every
+    # IPC-based count. Only a field that starts with a separator can be one: the
+    # starts_with tests spare the ltrim on all the others.
     starts = " OR ".join(f"starts_with(ipc_codes, {quote_literal(s)})"
                          for s in " " + _SEPARATORS)
     con.execute(f"""
@@ -279,35 +263,39 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
         SELECT source_file, source_sha256, sheet,
                CAST(source_row AS BIGINT) AS source_row,
                CAST(source_col AS BIGINT) AS source_col,
-               {quote_literal(TARGET_TABLE)} AS target_table,
+               {quote_literal(PIECES_TABLE)} AS target_table,
                application_number || ': ' || coalesce(ipc_codes, '') AS value_text,
                'no IPC code' AS reason,
                {stamp} AS loaded_at
         FROM raw.patents
         WHERE ipc_codes IS NULL
            OR (({starts}) AND ltrim(ipc_codes, {quote_literal(' ' + _SEPARATORS)}) = '')""")
-    errors = con.execute(f"SELECT count(*) FROM {TARGET_TABLE} "
-                         "WHERE ipc_code_id < 0").fetchone()[0]
-    if errors:
+    # The patents that carry an unparseable piece: every field piece looked up against the
+    # few bad entries (a main IPC that does not parse is not quarantined: the field counts).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _ipc_bad_hits AS
+        WITH bad AS (
+            SELECT piece, unnest(unparseable) AS u FROM {PIECES_TABLE}
+            WHERE unparseable IS NOT NULL
+        )
+        SELECT p.patent_key, b.u.piece AS piece,
+               string_agg(DISTINCT b.u.reason, '; ') AS reason
+        FROM (SELECT patent_key, unnest(string_split(ipc_codes, ';')) AS piece
+              FROM raw.patents) p
+        JOIN bad b USING (piece)
+        GROUP BY ALL""")
+    if con.execute("SELECT count(*) FROM _ipc_bad_hits").fetchone()[0]:
         # Only application_number and source_row vary within a file (patent_load writes
         # the file's provenance on each of its rows, patent_key >> 32 numbering the file):
-        # the wide provenance columns are read for one row per file, so the 1% of
-        # patents with a bad piece does not cost a scan of every text column.
+        # the wide provenance columns are read for one row per file.
         firsts = ", ".join(str(k) for (k,) in con.execute(
             f"SELECT min({schema.PATENT_KEY}) FROM raw.patents "
             f"GROUP BY {schema.PATENT_KEY} >> 32").fetchall())
         con.execute(f"""
             INSERT INTO quality.quarantine BY NAME
-            WITH bad AS (
-                SELECT c.ipc_code_id, trim(c.piece) AS piece,
-                       string_agg(DISTINCT n.error, '; ') AS reason
-                FROM _ipc_piece_codes c JOIN _ipc_normalized n USING (piece)
-                WHERE c.ipc_code_id < 0 AND n.error IS NOT NULL GROUP BY ALL
-            ),
-            hits AS (SELECT patent_key, ipc_code_id FROM {TARGET_TABLE} WHERE ipc_code_id < 0),
-            numbers AS (
+            WITH numbers AS (
                 SELECT patent_key, application_number, source_row FROM raw.patents
-                WHERE patent_key IN (SELECT patent_key FROM hits)
+                WHERE patent_key IN (SELECT patent_key FROM _ipc_bad_hits)
             ),
             files AS (
                 SELECT patent_key >> 32 AS file, source_file, source_sha256, sheet, source_col
@@ -316,63 +304,22 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
             SELECT f.source_file, f.source_sha256, f.sheet,
                    CAST(n.source_row AS BIGINT) AS source_row,
                    CAST(f.source_col AS BIGINT) AS source_col,
-                   {quote_literal(TARGET_TABLE)} AS target_table,
-                   n.application_number || ': ' || b.piece AS value_text,
-                   'unparseable IPC code: ' || b.reason AS reason,
+                   {quote_literal(PIECES_TABLE)} AS target_table,
+                   n.application_number || ': ' || h.piece AS value_text,
+                   'unparseable IPC code: ' || h.reason AS reason,
                    {stamp} AS loaded_at
-            FROM hits h JOIN bad b USING (ipc_code_id)
+            FROM _ipc_bad_hits h
             JOIN numbers n USING (patent_key)
             JOIN files f ON f.file = h.patent_key >> 32""")
-        con.execute(f"DELETE FROM {TARGET_TABLE} WHERE ipc_code_id < 0")
     stats = con.execute(f"""
-        SELECT (SELECT count(*) FROM {TARGET_TABLE}),
-               (SELECT count(*) FROM _ipc_pieces),
+        SELECT (SELECT count(*) FROM {PIECES_TABLE}),
                (SELECT count(*) FROM {CODES_TABLE}),
-               (SELECT count(DISTINCT trim(piece)) FROM _ipc_piece_codes WHERE ipc_code_id < 0),
+               (SELECT count(DISTINCT piece) FROM _ipc_bad_hits),
                (SELECT count(*) FROM quality.quarantine WHERE target_table = ?)""",
-                        [TARGET_TABLE]).fetchone()
-    for table in ("_ipc_pieces", "_ipc_main_pieces", "_ipc_normalized", "_ipc_piece_codes",
-                  "_ipc_main"):
+                        [PIECES_TABLE]).fetchone()
+    for table in ("_ipc_entries", "_ipc_sub", "_ipc_normalized", "_ipc_bad_hits"):
         con.execute(f"DROP TABLE {table}")
     return {
-        "rows": stats[0], "distinct_pieces": stats[1], "distinct_codes": stats[2],
-        "unparseable_pieces": stats[3], "quarantined": stats[4],
+        "distinct_pieces": stats[0], "distinct_codes": stats[1],
+        "unparseable_pieces": stats[2], "quarantined": stats[3],
     }
-
-
-def _packing(con: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
-    """(bits, offset) such that patent_key << bits | (ipc_code_id + offset) is a positive
-    BIGINT that keeps both, or None when the keys are too large for that."""
-    low, high, top = con.execute(
-        "SELECT (SELECT min(ipc_code_id) FROM _ipc_piece_codes), "
-        "(SELECT max(ipc_code_id) FROM _ipc_piece_codes), "
-        f"(SELECT max({schema.PATENT_KEY}) FROM raw.patents)").fetchone()
-    if low is None or top is None:
-        return None
-    offset = max(0, -low)
-    bits = max(1, (high + offset).bit_length())
-    if top < 0 or top.bit_length() + bits > 62:
-        return None
-    return bits, offset
-
-
-_CHUNK = 1 << 21
-
-
-def _key_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    """Ranges of raw.patents.patent_key (inclusive) of about _CHUNK patents each: whole
-    files (key >> 32) merged while they fit, a larger file cut into equal key ranges."""
-    ranges: list[tuple[int, int]] = []
-    size = 0
-    for low, high, rows in con.execute(f"""
-            SELECT min({schema.PATENT_KEY}), max({schema.PATENT_KEY}), count(*)
-            FROM raw.patents GROUP BY {schema.PATENT_KEY} >> 32 ORDER BY 1""").fetchall():
-        if ranges and size + rows <= _CHUNK:
-            ranges[-1] = (ranges[-1][0], high)
-            size += rows
-            continue
-        parts = -(-rows // _CHUNK)
-        step = -(-(high - low + 1) // parts)
-        ranges += [(start, min(high, start + step - 1)) for start in range(low, high + 1, step)]
-        size = rows if parts == 1 else _CHUNK
-    return ranges

@@ -51,21 +51,21 @@ PATENTS = [
 ]
 
 # Added by the load (orchestration.ingest.patent_load): a BIGINT surrogate key of the
-# patent record within this build, so raw.patent_ipc_codes can refer to it cheaply.
+# patent record within this build.
 PATENT_KEY = "patent_key"
 
-# raw.patent_ipc_codes — one row per patent x distinct canonical IPC code (written by
-# orchestration.ingest.ipc); the code itself is in raw.ipc_codes under ipc_code_id.
-PATENT_IPC_CODES = [
-    "patent_key",    # BIGINT: raw.patents.patent_key
-    "ipc_position",  # INTEGER: 1-based position of the code's piece in the IPC field
-    "is_main_ipc",   # BOOLEAN: the code is the patent's main IPC (after normalization)
-    "ipc_code_id",   # INTEGER: raw.ipc_codes.ipc_code_id
+# raw.ipc_pieces — the piece dictionary (written by orchestration.ingest.ipc): one row per
+# distinct piece of text of the patents' IPC fields (split on ';') and main IPCs.
+IPC_PIECES = [
+    "piece",             # VARCHAR: the text as printed
+    "ipc_code_ids",      # BIGINT[]: raw.ipc_codes.ipc_code_id of its codes, printed order
+    "main_ipc_code_id",  # BIGINT: the code a main IPC printed so means (its first code)
+    "unparseable",       # STRUCT(piece, reason)[]: what in it does not parse, and why
 ]
 
 # raw.ipc_codes — every distinct canonical IPC code of the extracts, parsed.
 IPC_CODES = [
-    "ipc_code_id",  # INTEGER
+    "ipc_code_id",  # BIGINT: from the code's parts alone (ipc.CODE_KEY_SQL), same in every build
     "ipc_code",     # VARCHAR: canonical 'G06F 17/30'
     "section",      # VARCHAR: 'G'
     "class",        # VARCHAR: 'G06'

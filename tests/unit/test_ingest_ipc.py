@@ -112,27 +112,34 @@ def loaded(tmp_path, con):
     return con, stats
 
 
-def _codes(con) -> dict[str, list[tuple[int, str, bool]]]:
-    result: dict[str, list[tuple[int, str, bool]]] = {}
-    for number, position, code, main in con.execute("""
-            SELECT p.application_number, c.ipc_position, d.ipc_code, c.is_main_ipc
-            FROM raw.patent_ipc_codes c JOIN raw.ipc_codes d USING (ipc_code_id)
-            JOIN raw.patents p USING (patent_key)
-            ORDER BY 1, 2, 3""").fetchall():
-        result.setdefault(number, []).append((position, code, main))
+def _codes(con) -> dict[str, list[tuple[str, bool]]]:
+    """Each patent's codes as the dictionary gives them, read here in plain Python: the
+    codes of its ';'-pieces in printed order, each once, and whether its main IPC names the
+    code. (dbt's int_patents_classified does the same lookup set-based.)"""
+    pieces = {piece: (ids, main) for piece, ids, main in con.execute(
+        "SELECT piece, ipc_code_ids, main_ipc_code_id FROM raw.ipc_pieces").fetchall()}
+    names = dict(con.execute("SELECT ipc_code_id, ipc_code FROM raw.ipc_codes").fetchall())
+    result: dict[str, list[tuple[str, bool]]] = {}
+    for number, field, main_ipc in con.execute(
+            "SELECT application_number, ipc_codes, main_ipc FROM raw.patents").fetchall():
+        codes: list[int] = []
+        for piece in (field or "").split(";") if field is not None else []:
+            codes += [c for c in pieces[piece][0] if c not in codes]
+        main = pieces[main_ipc][1] if main_ipc is not None else None
+        if codes:
+            result[number] = [(names[c], c == main) for c in codes]
     return result
 
 
-def test_patent_codes_positions_duplicates_and_main(loaded):
+def test_patent_codes_duplicates_and_main(loaded):
     con, stats = loaded
     assert _codes(con) == {
-        "CN1": [(1, "G06F 17/30", True), (2, "H04L 29/08", False)],
-        "CN2": [(1, "G06F 17/30", False), (2, "H04L 29/08", True)],
-        "CN3": [(2, "A01B 1/00", True)],
-        "CN4": [(1, "B21D 22/02", False)],
-        "CN6": [(1, "G06F 17/30", True), (1, "H04L 29/08", False)],
+        "CN1": [("G06F 17/30", True), ("H04L 29/08", False)],
+        "CN2": [("G06F 17/30", False), ("H04L 29/08", True)],
+        "CN3": [("A01B 1/00", True)],
+        "CN4": [("B21D 22/02", False)],
+        "CN6": [("G06F 17/30", True), ("H04L 29/08", False)],
     }
-    assert stats["rows"] == 8
     # the four above and CN5's main IPC G06N 3/08 (raw.ipc_codes holds main IPCs too)
     assert stats["distinct_codes"] == 5
 
@@ -141,7 +148,7 @@ def test_unparseable_pieces_quarantined_with_the_application_number(loaded):
     con, stats = loaded
     rows = con.execute("""
         SELECT value_text, reason, source_row FROM quality.quarantine
-        WHERE target_table = 'raw.patent_ipc_codes' ORDER BY value_text""").fetchall()
+        WHERE target_table = 'raw.ipc_pieces' ORDER BY value_text""").fetchall()
     by_text = {text: reason for text, reason, _ in rows}
     assert set(by_text) == {"CN3: XYZ", "CN3: G06F", "CN3: I01B 1/00", "CN3: 17/30",
                             "CN3: G06F 17", "CN5: ;"}
@@ -156,7 +163,7 @@ def test_reloading_replaces_the_quarantine_rows(loaded):
     con, _ = loaded
     normalize_ipc(con)
     assert con.execute("SELECT count(*) FROM quality.quarantine "
-                       "WHERE target_table = 'raw.patent_ipc_codes'").fetchone() == (6,)
+                       "WHERE target_table = 'raw.ipc_pieces'").fetchone() == (6,)
 
 
 SEMICOLON_ONLY = [
@@ -176,24 +183,49 @@ def _normalized(tmp_path: Path, name: str, rows: list[list[str]]):
     stats = normalize_ipc(connection)
     quarantine = connection.execute("""
         SELECT value_text, reason FROM quality.quarantine
-        WHERE target_table = 'raw.patent_ipc_codes' ORDER BY 1""").fetchall()
+        WHERE target_table = 'raw.ipc_pieces' ORDER BY 1""").fetchall()
     return _codes(connection), quarantine, stats
 
 
 def test_semicolon_fields_read_alike_on_the_fast_and_the_general_path(tmp_path):
-    """Fields split on ';' alone take the fast path (split on ';' in the big pass, the
-    pieces cleaned once); a ',' anywhere in the extract sends every field through the
-    general split. Both must give the same codes, positions and quarantine rows."""
+    """A piece holding ',' (or '，' '；') is split further in the dictionary; the fields
+    around it must read exactly as in an extract split on ';' alone."""
     fast, fast_quarantine, fast_stats = _normalized(tmp_path, "fast.csv", SEMICOLON_ONLY)
     general, general_quarantine, _ = _normalized(
         tmp_path, "general.csv",
         [*SEMICOLON_ONLY, ["CN7", "2020-01-07", "", "G06F 17/30, A01B 1/00"]])
-    assert general.pop("CN7") == [(1, "G06F 17/30", False), (2, "A01B 1/00", False)]
+    assert general.pop("CN7") == [("G06F 17/30", False), ("A01B 1/00", False)]
     assert fast == general
     assert fast_quarantine == general_quarantine
-    assert fast["CN2"] == [(1, "G06F 17/30", False), (2, "H04L 29/08", True)]
-    assert fast["CN4"] == [(1, "B21D 22/02", False)]
-    assert fast["CN6"] == [(1, "G06F 17/30", False), (1, "H04L 29/08", True)]
+    assert fast["CN2"] == [("G06F 17/30", False), ("H04L 29/08", True)]
+    assert fast["CN4"] == [("B21D 22/02", False)]
+    assert fast["CN6"] == [("G06F 17/30", False), ("H04L 29/08", True)]
     assert fast_stats["unparseable_pieces"] == 5
     assert [t for t, _ in fast_quarantine] == [
         "CN3: 17/30", "CN3: G06F", "CN3: G06F 17", "CN3: I01B 1/00", "CN3: XYZ", "CN5: ;"]
+
+
+def test_code_keys_come_from_the_parts_alone(tmp_path):
+    """The key of a code is the same whatever else the extract holds (a build that adds a
+    year gives old codes their old keys), distinct codes get distinct keys, and keys sort
+    as the codes do (section, class, subclass, main group, subgroup read as a decimal)."""
+    rows = [["CN1", "2020-01-01", "G06F 17/30",
+             "G06F 17/30;G06F 17/301;G06F 17/3;G06F 17/31;G06F 9/00;H04L 29/08;A01B 1/00;"
+             "H99Z 9999/999999"]]
+    connection = duckdb.connect()
+    load_patent_files(connection, [_write_extract(tmp_path / "landing" / "patents" / "k.csv",
+                                                  rows)])
+    normalize_ipc(connection)
+    keys = dict(connection.execute(
+        "SELECT ipc_code, ipc_code_id FROM raw.ipc_codes").fetchall())
+    assert keys["G06F 17/30"] == 157610017300000
+    assert len(set(keys.values())) == len(keys) == 7  # G06F 17/3 is ambiguous: quarantined
+    by_parts = sorted(keys, key=lambda c: (c[:4], int(c[5:].split("/")[0]),
+                                           c.split("/")[1].ljust(6, "0")))
+    assert sorted(keys, key=keys.get) == by_parts
+    other = duckdb.connect()
+    load_patent_files(other, [_write_extract(tmp_path / "landing" / "patents" / "k2.csv",
+                                             [["CN9", "2021-01-01", "", "G06F 17/30"]])])
+    normalize_ipc(other)
+    assert other.execute("SELECT ipc_code_id FROM raw.ipc_codes").fetchall() == [
+        (157610017300000,)]

@@ -1,6 +1,6 @@
 -- The CNIPA 2023 digital-economy core industry table (seed ref_ipc_digital_core), one row per
 -- printed entry, with what the entry covers, in the structured parts the patents' codes carry
--- (stg_patents__patent_ipc_codes: subclass, main_group integer, subgroup text).
+-- (stg_patents__ipc_codes: subclass, main_group integer, subgroup text).
 --
 -- match_on, i.e. how an entry covers codes. The source's rule: '*' = "this level and every
 -- level below it"; an entry without '*' covers exactly that code.

@@ -1,6 +1,6 @@
 {{ config(materialized="view") }}
 
--- One row per patent x IPC code (stg_patents__patent_ipc_codes) with the code's
+-- One row per patent x IPC code (int_patent_ipc_codes) with the code's
 -- classification from the code dimension int_ipc_codes_classified: whether it is a
 -- digital-economy core code of the CNIPA 2023 table, and the sub-classes / major classes
 -- covering it as bit masks. A view: at national scale these are 10^8 rows, and
@@ -12,7 +12,17 @@ with
 
 patent_codes as (
 
-    select * from {{ ref('stg_patents__patent_ipc_codes') }}
+    select
+        assignments.*,
+        code_parts.ipc_code,
+        code_parts.section,
+        code_parts.class,
+        code_parts.subclass,
+        code_parts.main_group,
+        code_parts.subgroup
+    from {{ ref('int_patent_ipc_codes') }} as assignments
+    inner join {{ ref('stg_patents__ipc_codes') }} as code_parts
+        on assignments.ipc_code_id = code_parts.ipc_code_id
 
 ),
 

@@ -1,6 +1,6 @@
 {{ config(materialized="view") }}
 
--- One row per patent x IPC code by integer keys (stg_patents__patent_ipc_code_keys) with the
+-- One row per patent x IPC code by integer keys (int_patent_ipc_codes) with the
 -- code's subclass and classification from the code dimension int_ipc_codes_classified. The
 -- same rows as int_patent_ipc_classified without the decoded application number and code
 -- text: models that aggregate over the 10^8 code rows (dri_index_components) read this view,
@@ -11,7 +11,7 @@ with
 patent_codes as (
 
     select patent_key, ipc_code_id, ipc_position, is_main_ipc
-    from {{ ref('stg_patents__patent_ipc_code_keys') }}
+    from {{ ref('int_patent_ipc_codes') }}
 
 ),
 

@@ -6,15 +6,23 @@
 --   is_real       at least one code is covered by no entry of that table (a real-economy code);
 --   is_integrated both: co-classified in digital and real-economy IPC (paper 002).
 -- Only codes that parsed count (the others go to quality.quarantine at ingest); a patent
--- without one is neither digital nor real.
+-- without one is neither digital nor real. A code printed twice in the field counts once.
 -- The patent's digital industries are kept as bit masks (bits: int_digital_core_industries),
 -- OR-ed over its codes, so a patent in several sub-classes of one mid / major class holds that
--- class once; int_patent_digital_industries turns the masks into rows.
+-- class once; int_patent_digital_industries turns the masks into rows. Its codes are kept as
+-- a list (ipc_code_ids), which int_patent_ipc_codes unnests into patent x code rows.
 --
--- Scale (10^8 code rows): the patents are read once, through int_patents_located (a view
--- that carries the application date and type along), the code rows once, by their integer
--- keys (stg_patents__patent_ipc_code_keys), and they meet in one join on patent_key; this is
--- the one per-patent table written.
+-- Scale (5*10^7 patents, 1.25*10^8 printed codes): the field is split on ';' and every
+-- piece joined to the ~10^5-row piece dictionary (int_ipc_pieces_classified), where each
+-- piece's code counts, masks and code signature are already known; one GROUP BY on the integer
+-- patent key adds the counts and ORs the masks (integer aggregates only: list aggregates here
+-- cost several times more). Counts that add up are exact unless a code is printed twice: only
+-- a patent two of whose pieces share a signature bit may hold one, and only those patents
+-- (a few percent) have their code lists concatenated and deduplicated. The location
+-- (int_patents_located) meets the result in one join on patent_key. No patent x code table is
+-- written: int_patent_ipc_codes is a view.
+
+{%- set major_shift = 100 %}
 
 with
 
@@ -33,35 +41,81 @@ patents as (
 
 ),
 
-code_assignments as (
+printed_pieces as not materialized (
 
-    select patent_key, ipc_code_id
-    from {{ ref('stg_patents__patent_ipc_code_keys') }}
+    select patent_key, unnest(string_split(ipc_codes, ';')) as piece
+    from {{ ref('stg_patents__patents') }}
+    where ipc_codes is not null
 
 ),
 
-digital_codes as (
+-- per piece, what the per-patent pass adds up or ORs, packed so that it is one aggregate each
+pieces as (
 
-    select ipc_code_id, digital_minor_mask, digital_major_mask
-    from {{ ref('int_ipc_codes_classified') }}
-    where is_digital_code
+    select
+        piece,
+        ipc_code_ids,
+        digital_ipc_code_ids,
+        -- codes (bits 0-15), digital codes (16-31), signature bits (32-47)
+        cast(n_ipc_codes as bigint)
+            | (cast(n_digital_ipc_codes as bigint) << 16)
+            | (cast(bit_count(code_signature) as bigint) << 32) as counts,
+        coalesce(digital_minor_mask, 0)
+            | (cast(coalesce(digital_major_mask, 0) as hugeint) << {{ major_shift }}) as masks,
+        code_signature
+    from {{ ref('int_ipc_pieces_classified') }}
+
+),
+
+summed as (
+
+    select
+        printed_pieces.patent_key,
+        sum(pieces.counts) as counts,
+        bit_or(pieces.masks) as masks,
+        bit_or(pieces.code_signature) as code_signature
+    from printed_pieces
+    inner join pieces
+        on printed_pieces.piece = pieces.piece
+    group by printed_pieces.patent_key
+
+),
+
+-- the patents that may hold a code twice: their code lists, deduplicated
+overlapping as (
+
+    select patent_key
+    from summed
+    where (counts >> 32) <> bit_count(code_signature)
+
+),
+
+deduplicated as (
+
+    select
+        printed_pieces.patent_key,
+        len(list_distinct(flatten(list(pieces.ipc_code_ids)))) as n_ipc_codes,
+        len(list_distinct(flatten(list(pieces.digital_ipc_code_ids)))) as n_digital_ipc_codes
+    from printed_pieces
+    inner join pieces
+        on printed_pieces.piece = pieces.piece
+    where printed_pieces.patent_key in (select patent_key from overlapping)
+    group by printed_pieces.patent_key
 
 ),
 
 classification as (
 
-    -- the one pass over the patent x code rows: an integer join to the ~10^4 digital codes
-    -- and a group-by on the integer patent key
     select
-        code_assignments.patent_key,
-        count(*) as n_ipc_codes,
-        count(digital_codes.ipc_code_id) as n_digital_ipc_codes,
-        bit_or(digital_codes.digital_minor_mask) as digital_minor_mask,
-        bit_or(digital_codes.digital_major_mask) as digital_major_mask
-    from code_assignments
-    left join digital_codes
-        on code_assignments.ipc_code_id = digital_codes.ipc_code_id
-    group by code_assignments.patent_key
+        summed.patent_key,
+        coalesce(deduplicated.n_ipc_codes, summed.counts & 65535) as n_ipc_codes,
+        coalesce(deduplicated.n_digital_ipc_codes, (summed.counts >> 16) & 65535)
+            as n_digital_ipc_codes,
+        summed.masks & ((cast(1 as hugeint) << {{ major_shift }}) - 1) as digital_minor_mask,
+        cast(summed.masks >> {{ major_shift }} as utinyint) as digital_major_mask
+    from summed
+    left join deduplicated
+        on summed.patent_key = deduplicated.patent_key
 
 ),
 
@@ -80,7 +134,7 @@ final as (
         patents.city_match_count,
         cast(coalesce(classification.n_ipc_codes, 0) as integer) as n_ipc_codes,
         cast(coalesce(classification.n_digital_ipc_codes, 0) as integer) as n_digital_ipc_codes,
-        coalesce(classification.n_digital_ipc_codes, 0) > 0 as is_digital,
+        coalesce(classification.n_digital_ipc_codes > 0, false) as is_digital,
         coalesce(classification.n_ipc_codes > classification.n_digital_ipc_codes, false)
             as is_real,
         coalesce(
@@ -90,8 +144,14 @@ final as (
         ) as is_integrated,
         cast(coalesce(bit_count(classification.digital_minor_mask), 0) as integer)
             as n_digital_minor_industries,
-        classification.digital_minor_mask,
-        classification.digital_major_mask
+        case
+            when classification.n_digital_ipc_codes > 0
+                then classification.digital_minor_mask
+        end as digital_minor_mask,
+        case
+            when classification.n_digital_ipc_codes > 0
+                then classification.digital_major_mask
+        end as digital_major_mask
     from patents
     left join classification
         on patents.patent_key = classification.patent_key

@@ -9,7 +9,7 @@ source as (
 renamed as (
 
     select
-        cast(ipc_code_id as integer) as ipc_code_id,
+        cast(ipc_code_id as bigint) as ipc_code_id,
         cast(ipc_code as varchar) as ipc_code,
         cast(section as varchar) as section,
         cast(class as varchar) as class,

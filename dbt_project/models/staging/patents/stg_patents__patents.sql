@@ -32,7 +32,7 @@ renamed as (
         cast(applicant_region_code as varchar) as applicant_region_code,
         cast(abstract as varchar) as abstract,
 
-        -- classification, as printed (normalized at ingest: stg_patents__patent_ipc_codes)
+        -- classification, as printed (its pieces normalized at ingest: stg_patents__ipc_pieces)
         cast(main_ipc as varchar) as main_ipc,
         cast(ipc_codes as varchar) as ipc_codes,
 
