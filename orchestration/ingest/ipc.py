@@ -164,19 +164,28 @@ def normalize_ipc_codes(con: duckdb.DuckDBPyConnection, spellings: list[str]) ->
     return result
 
 
-def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = None) -> dict:
+def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = None,
+                  new_from_key: int | None = None) -> dict:
     """From raw.patents, write the piece dictionary raw.ipc_pieces (`schema.IPC_PIECES`: each
     distinct piece of text of the IPC fields and main IPCs, with the canonical codes it
     holds), raw.ipc_codes (the distinct canonical codes with their parts) and the quarantine
     rows of raw.ipc_pieces (one per patent and piece that does not parse, with the
     application number; and one per patent without any code). Returns counts and the
     seconds taken. Each patent's codes are looked up in the dictionary by dbt
-    (int_patents_classified), once per patent, so no patent x code table is written."""
+    (int_patents_classified), once per patent, so no patent x code table is written.
+
+    `new_from_key`: the records of raw.patents with patent_key >= it were appended since the
+    last normalization (patent_load's `appended_from_key`) and nothing else changed: only
+    their pieces that the dictionary lacks are normalized and added, and only their
+    quarantine rows written. The tables then equal a full normalization's: an entry depends
+    on its text alone, and a code's key on the code alone."""
     started = time.perf_counter()
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     stamp = f"{quote_literal(loaded_at.isoformat(sep=' '))}::TIMESTAMP"
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                         "= 'raw' AND table_name = 'ipc_pieces'").fetchone()[0]
     with unordered(con):
-        stats = _normalize(con, stamp)
+        stats = _normalize(con, stamp, new_from_key if exists else None)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return stats
 
@@ -195,15 +204,21 @@ CODE_KEY_SQL = """CAST(((((instr('ABCDEFGH', section) - 1) * 100 + CAST(class[2:
 _SUBSPLIT = r"\s*[;,，；]\s*"
 
 
-def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
+def _normalize(con: duckdb.DuckDBPyConnection, stamp: str, new_from_key: int | None) -> dict:
+    append = new_from_key is not None
+    patents = (f"(SELECT * FROM raw.patents WHERE {schema.PATENT_KEY} >= {int(new_from_key)})"
+               if append else "raw.patents")
+    known = f"WHERE piece NOT IN (SELECT piece FROM {PIECES_TABLE})" if append else ""
     # 1. Every distinct piece of the fields and every distinct main IPC once: ~10^5 rows
     # however large the extract, in one pass over both fields (a separate DISTINCT of the
     # main IPCs costs a third more). A main IPC is a whole entry (the per-patent lookup
     # casts the field as printed); its code is the first code of its first piece.
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ipc_entries AS
-        SELECT DISTINCT unnest(list_append(string_split(ipc_codes, ';'), main_ipc)) AS piece
-        FROM raw.patents""")
+        SELECT * FROM (
+            SELECT DISTINCT unnest(list_append(string_split(ipc_codes, ';'), main_ipc)) AS piece
+            FROM {patents}
+        ) {known}""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ipc_sub AS
         SELECT piece, unnest(subs) AS sub, generate_subscripts(subs, 1) AS sub_position
@@ -215,17 +230,20 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ipc_normalized AS
         {normalize_pieces_sql('(SELECT DISTINCT sub AS piece FROM _ipc_sub)')}""")
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {CODES_TABLE} AS
+    codes = f"""
         SELECT {CODE_KEY_SQL} AS ipc_code_id,
                ipc_code, section, class, subclass, main_group, subgroup
         FROM (SELECT DISTINCT ipc_code, section, class, subclass, main_group, subgroup
-              FROM _ipc_normalized WHERE error IS NULL)
-        ORDER BY ipc_code_id""")
+              FROM _ipc_normalized WHERE error IS NULL)"""
+    if append:
+        con.execute(f"INSERT INTO {CODES_TABLE} SELECT * FROM ({codes}) "
+                    f"WHERE ipc_code_id NOT IN (SELECT ipc_code_id FROM {CODES_TABLE})")
+    else:
+        con.execute(f"CREATE OR REPLACE TABLE {CODES_TABLE} AS {codes} ORDER BY ipc_code_id")
     # 2. The dictionary: per entry its codes in printed order, a code printed twice in one
     # entry kept once; the pieces that do not parse, with the reason.
     con.execute(f"""
-        CREATE OR REPLACE TABLE {PIECES_TABLE} AS
+        {f"INSERT INTO {PIECES_TABLE}" if append else f"CREATE OR REPLACE TABLE {PIECES_TABLE} AS"}
         WITH hits AS (
             SELECT s.piece, s.sub_position, n.sub_index, c.ipc_code_id, n.error,
                    trim(s.sub) AS sub
@@ -252,7 +270,8 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
     # 3. To quarantine, with the application number: the patents without any code, and
     # each patent's pieces that do not parse.
     schema.ensure_quarantine(con)
-    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [PIECES_TABLE])
+    if not append:
+        con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [PIECES_TABLE])
     # A patent without any code (empty field, or separators only) drops out of every
     # IPC-based count. Only a field that starts with a separator can be one: the
     # starts_with tests spare the ltrim on all the others.
@@ -267,7 +286,7 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
                application_number || ': ' || coalesce(ipc_codes, '') AS value_text,
                'no IPC code' AS reason,
                {stamp} AS loaded_at
-        FROM raw.patents
+        FROM {patents}
         WHERE ipc_codes IS NULL
            OR (({starts}) AND ltrim(ipc_codes, {quote_literal(' ' + _SEPARATORS)}) = '')""")
     # The patents that carry an unparseable piece: every field piece looked up against the
@@ -281,7 +300,7 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str) -> dict:
         SELECT p.patent_key, b.u.piece AS piece,
                string_agg(DISTINCT b.u.reason, '; ') AS reason
         FROM (SELECT patent_key, unnest(string_split(ipc_codes, ';')) AS piece
-              FROM raw.patents) p
+              FROM {patents}) p
         JOIN bad b USING (piece)
         GROUP BY ALL""")
     if con.execute("SELECT count(*) FROM _ipc_bad_hits").fetchone()[0]:

@@ -75,9 +75,17 @@ def load_patent_files(
     precedence: Sequence[str] | None = None,
     loaded_at: datetime | None = None,
     compress_text: bool = False,
+    incremental: bool = False,
 ) -> dict:
     """Replace raw.patents with the records of `files` and the quarantine rows of
     raw.patents with their unreadable records.
+
+    `incremental=True`: when raw.patents holds exactly the first files of `files` (same
+    relative paths, same sha256, in relative-path order: e.g. one extract per application
+    year, a new year added), only the new files are read and appended, with the keys and
+    precedence a full load would give them, so the table equals a full load's (but for
+    `loaded_at`). Otherwise a full load. `stats["appended_from_key"]` is the first
+    patent_key of the appended rows (None after a full load).
 
     `precedence` lists the files' relative paths, the one whose records win first (default:
     `landing.newest_first`). raw.patents gets the columns `schema.PATENTS`, a BIGINT
@@ -106,21 +114,44 @@ def load_patent_files(
 
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-    with open_extracts(landing_files, con) as sources, unordered(con), \
+    kept = _loaded_prefix(con, landing_files) if incremental else 0
+    with open_extracts(landing_files[kept:], con) as sources, unordered(con), \
             _text_uncompressed(con, compress_text):
         # each scan's _file (index within the scan) -> the file's index among all files
         extracts = [(source, checked_mapping(source.files[0], source),
                      [index[f.relpath] for f in source.files]) for source in sources]
         try:
             stats = _write(con, extracts, landing_files,
-                           [rank[f.relpath] for f in landing_files], stamp)
+                           [rank[f.relpath] for f in landing_files], stamp, append=kept > 0)
         except duckdb.Error as exc:
             names = ", ".join(f.relpath for f in landing_files[:3])
             raise IngestError(f"{names}{' ...' if len(landing_files) > 3 else ''}: cannot "
                               f"read patent extract ({type(exc).__name__}: "
                               f"{str(exc).strip().splitlines()[0]})") from exc
+    stats["appended_from_key"] = kept << 32 if kept else None
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return stats
+
+
+def _loaded_prefix(con: duckdb.DuckDBPyConnection, landing_files: list[LandingFile]) -> int:
+    """How many of `landing_files` (in relative-path order) raw.patents already holds as a
+    full load would have left them, with nothing else: 0 when it holds anything different
+    (a file changed, removed or inserted before a loaded one), or when no file is new."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                         "= 'raw' AND table_name = 'patents'").fetchone()[0]
+    if not exists:
+        return 0
+    # one row per file index (patent_key >> 32), its provenance read from its first row only
+    loaded = con.execute(f"""
+        SELECT f.file, p.source_file, p.source_sha256
+        FROM (SELECT {schema.PATENT_KEY} >> 32 AS file, min({schema.PATENT_KEY}) AS first
+              FROM raw.patents GROUP BY ALL) f
+        JOIN raw.patents p ON p.{schema.PATENT_KEY} = f.first
+        ORDER BY f.file""").fetchall()
+    expected = [(i, f.relpath, f.sha256) for i, f in enumerate(landing_files[:len(loaded)])]
+    if not loaded or len(loaded) >= len(landing_files) or loaded != expected:
+        return 0
+    return len(loaded)
 
 
 def _pick(values: list[int], position: str) -> str:
@@ -131,7 +162,8 @@ def _pick(values: list[int], position: str) -> str:
 
 
 def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, str]],
-           landing_files: list[LandingFile], ranks: list[int], stamp: str) -> dict:
+           landing_files: list[LandingFile], ranks: list[int], stamp: str,
+           append: bool = False) -> dict:
     def union(rows: str) -> str:
         return " UNION ALL ".join(
             f"SELECT * EXCLUDE (_file), CAST({_pick(keys, '_file')} AS BIGINT) AS _file "
@@ -139,7 +171,7 @@ def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, s
             for source, mapping, keys in extracts)
 
     con.execute(f"""
-        CREATE OR REPLACE TABLE raw.patents AS
+        {"INSERT INTO raw.patents" if append else "CREATE OR REPLACE TABLE raw.patents AS"}
         SELECT {", ".join(schema.PATENTS)},
                _file << 32 | (source_row - 2) AS {schema.PATENT_KEY},
                {stamp} AS loaded_at
@@ -151,7 +183,8 @@ def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, s
             per_file[landing_files[key].relpath]["superseded"] = int(rows)
 
     schema.ensure_quarantine(con)
-    con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [TARGET_TABLE])
+    if not append:
+        con.execute("DELETE FROM quality.quarantine WHERE target_table = ?", [TARGET_TABLE])
     con.execute(f"""
         INSERT INTO quality.quarantine BY NAME
         SELECT source_file, source_sha256, sheet,
