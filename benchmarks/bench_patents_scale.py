@@ -52,7 +52,8 @@ def _connect(db: str, memory_limit: str, threads: int):
     return con
 
 
-def _worker(step: str, db: str, files: list[str], memory_limit: str, threads: int) -> dict:
+def _worker(step: str, db: str, files: list[str], memory_limit: str, threads: int,
+            new_from_key: int | None = None) -> dict:
     con = _connect(db, memory_limit, threads)
     out: dict = {}
     if step == "baseline":
@@ -66,22 +67,35 @@ def _worker(step: str, db: str, files: list[str], memory_limit: str, threads: in
         out["seconds"] = min(out["seconds_cold"], out["seconds_warm"])
         out["patents"] = con.execute(
             f"SELECT count(*) FROM read_parquet([{listed}])").fetchone()[0]
-    elif step == "ingest":
+    elif step in ("ingest", "append"):  # append: incremental load (a year added)
         from orchestration.ingest.patent_load import load_patent_files
 
         started = time.perf_counter()
-        stats = load_patent_files(con, [Path(f) for f in files])
+        stats = load_patent_files(con, [Path(f) for f in files], incremental=step == "append")
         out["seconds"] = time.perf_counter() - started
-        out["stats"] = {k: stats[k] for k in ("rows", "quarantined")}
+        out["stats"] = {k: stats[k] for k in ("rows", "quarantined", "appended_from_key")}
     elif step == "normalize":
         from orchestration.ingest.ipc import normalize_ipc
 
         started = time.perf_counter()
-        stats = normalize_ipc(con)
+        stats = normalize_ipc(con, new_from_key=new_from_key)
         out["seconds"] = time.perf_counter() - started
         out["stats"] = {k: v for k, v in stats.items() if k != "seconds"}
     elif step == "check":
         out["stats"] = _checks(con)
+    elif step == "compare":  # files = [the full build's database]
+        con.execute(f"ATTACH '{files[0]}' AS full_build (READ_ONLY)")
+        out["stats"] = {}
+        for table, columns in (("raw.patents", "* EXCLUDE (loaded_at)"),
+                               ("raw.ipc_pieces", "*"), ("raw.ipc_codes", "*"),
+                               ("intermediate.int_patents_classified", "*"),
+                               ("intermediate.int_city_patent_counts", "*")):
+            here = f"SELECT {columns} FROM {table}"
+            there = f"SELECT {columns} FROM full_build.{table}"
+            differ = con.execute(f"SELECT (SELECT count(*) FROM ({here} EXCEPT ALL {there})) + "
+                                 f"(SELECT count(*) FROM ({there} EXCEPT ALL {here}))"
+                                 ).fetchone()[0]
+            out["stats"][table] = "equal" if differ == 0 else f"{differ} rows differ"
     elif step == "floor":
         out["seconds"] = _floor(con)
     else:
@@ -223,10 +237,13 @@ def run_process(cmd: list[str], env: dict | None = None, cwd: Path | None = None
     return seconds, peak, stdout
 
 
-def run_step(step: str, db: Path, files: list[Path], args) -> tuple[dict, float, float]:
+def run_step(step: str, db: Path, files: list[Path], args, new_from_key: int | None = None
+             ) -> tuple[dict, float, float]:
     cmd = [sys.executable, __file__, "--worker", step, "--db", str(db),
            "--memory-limit", args.memory_limit, "--threads", str(args.threads),
            "--files-json", json.dumps([str(f) for f in files])]
+    if new_from_key is not None:
+        cmd += ["--new-from-key", str(new_from_key)]
     wall, peak, stdout = run_process(cmd, cwd=ROOT)
     return json.loads(stdout.strip().splitlines()[-1]), wall, peak
 
@@ -269,11 +286,15 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--files-json", help=argparse.SUPPRESS)
+    parser.add_argument("--new-from-key", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--increment", action="store_true",
+                        help="split the extract into one file per application year and also "
+                        "time landing the last year into a warehouse that holds the others")
     args = parser.parse_args()
 
     if args.worker:
         out = _worker(args.worker, args.db, json.loads(args.files_json), args.memory_limit,
-                      args.threads)
+                      args.threads, args.new_from_key)
         print(json.dumps(out, default=str))
         return
 
@@ -289,6 +310,8 @@ def main() -> None:
             print(f"  {made.n_codes:,} codes, {made.seconds:.1f} s "
                   f"({made.n_patents / made.seconds:,.0f} patents/s)")
     files = sorted(args.parts.glob("*.parquet"))
+    if args.increment:
+        files = split_by_year(files, args.parts.with_name(args.parts.name + "_by_year"))
     size = sum(f.stat().st_size for f in files) / 2**30
     db = scratch / "bench.duckdb"
     for stale in (db, db.with_name(db.name + ".wal")):
@@ -352,6 +375,63 @@ def main() -> None:
     stats = check["stats"]
     ok = stats["classified"] == n and stats["counted"] + stats["unlocated"] == n
     print(f"every patent classified and counted or reported unlocated: {ok}")
+    if args.increment:
+        increment(scratch, db, files, args, {"b": b, "c": c, "d": d})
+
+
+def split_by_year(parts: list[Path], out: Path) -> list[Path]:
+    """The extract as it arrives year by year: one Parquet file per application year
+    (patents_YYYY.parquet, so that relative-path order is year order), written once."""
+    import duckdb
+
+    if not any(out.glob("patents_*.parquet")):
+        out.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        listed = ", ".join(f"'{f}'" for f in parts)
+        years = [y for (y,) in con.execute(
+            f"SELECT DISTINCT year(申请日) FROM read_parquet([{listed}]) ORDER BY 1").fetchall()]
+        for year in years:
+            con.execute(f"COPY (SELECT * FROM read_parquet([{listed}]) "
+                        f"WHERE year(申请日) = {year}) TO '{out / f'patents_{year}.parquet'}' "
+                        "(FORMAT parquet)")
+        con.close()
+    return sorted(out.glob("patents_*.parquet"))
+
+
+def increment(scratch: Path, full_db: Path, files: list[Path], args, full: dict) -> None:
+    """A warehouse built from every year but the last, then the last year landed:
+    incremental ingest, normalization and dbt run (var patents_new_from_key), timed like
+    b, c, d; its tables are then compared with the full build's."""
+    db = scratch / "increment.duckdb"
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    inc_scratch = scratch / "increment"
+    shutil.rmtree(inc_scratch / "target", ignore_errors=True)
+    run_step("ingest", db, files[:-1], args)
+    run_step("normalize", db, files[:-1], args)
+    profiles = write_profile(inc_scratch, db, args)
+    dbt(["seed", "--select", f"+{TARGET_MODEL}"], inc_scratch, profiles)
+    dbt(["run", "--select", f"+{TARGET_MODEL}"], inc_scratch, profiles)
+    steps = {}
+    out, _, peak = run_step("append", db, files, args)
+    key = out["stats"]["appended_from_key"]
+    assert key is not None, "the last year was not appended"
+    steps["b"] = (out["seconds"], peak)
+    out, _, peak = run_step("normalize", db, files, args, new_from_key=key)
+    steps["c"] = (out["seconds"], peak)
+    _, peak, _ = dbt(["run", "--select", f"+{TARGET_MODEL}", "--vars",
+                      json.dumps({"patents_new_from_key": key})], inc_scratch, profiles)
+    steps["d"] = (sum(t for _, t in model_timings(inc_scratch)), peak)
+    total_full = sum(full.values())
+    total_inc = sum(t for t, _ in steps.values())
+    print(f"\nincrement: {files[-1].name} landed into a warehouse holding {files[0].stem[-4:]}-"
+          f"{files[-2].stem[-4:]}")
+    for name, (seconds, peak) in steps.items():
+        print(f"  {name} {seconds:8.2f} s (full {full[name]:.2f} s), peak RSS {peak:.2f} GiB")
+    print(f"  increment (b+c+d) {total_inc:.2f} s = {total_inc / total_full:.3f} of the full "
+          f"chain {total_full:.2f} s (target <= 0.15)")
+    out, _, _ = run_step("compare", db, [full_db], args)
+    print(f"  tables equal to the full build: {out['stats']}")
 
 
 if __name__ == "__main__":

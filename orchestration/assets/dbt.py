@@ -1,6 +1,7 @@
 """dbt models as Dagster assets: staging -> intermediate -> marts, with dbt tests as checks."""
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -29,7 +30,7 @@ from orchestration.assets.landing import (
     seed_file_key,
     table_name_metadata,
 )
-from orchestration.assets.raw import DUCKDB_POOL
+from orchestration.assets.raw import DUCKDB_POOL, INCREMENT_TABLE, patent_increment
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest, project_digest
 
 # `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
@@ -152,14 +153,19 @@ def dbt_test_description(props: Mapping[str, Any], relation: str) -> str:
     return text
 
 
-def dbt_build_args(unit_tests: bool = True) -> list[str]:
+def dbt_build_args(unit_tests: bool = True, patents_new_from_key: int | None = None
+                   ) -> list[str]:
     """Arguments of the one dbt invocation per run (kept a plain function so it is testable).
     No colours: dbt's lines go to a log file (and, with --verbose, wherever stdout goes), and
     dbt colours them whether or not that is a terminal. dbt's own debug log file (some 20 MB
     a run) keeps warnings and errors only: the per-node lines are in the output log.
     `unit_tests=False`: dbt's unit tests, which test the SQL on fixed inputs and not the data,
-    are left out (see unit_tests_passed)."""
+    are left out (see unit_tests_passed). `patents_new_from_key`: the patents refresh only
+    appended the records from this key on, so int_patents_classified recomputes their
+    application years only."""
     args = ["build", "--no-use-colors", "--log-level-file", "warn"]
+    if patents_new_from_key is not None:
+        args += ["--vars", json.dumps({"patents_new_from_key": patents_new_from_key})]
     return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
 
 
@@ -246,6 +252,11 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
     run_dir = fresh_run_dir()
     digest = project_digest()
     unit_tests = not unit_tests_passed(digest)
+    with duckdb_lib.connect(str(paths.work_db_path())) as con:
+        increment = patent_increment(con)
+    if increment is not None:
+        context.log.info(f"patents: only the records from patent_key {increment} are new; "
+                         "int_patents_classified recomputes their application years only")
     if not unit_tests:
         context.log.info("dbt unit tests skipped: they passed on this dbt project's code in an "
                          "earlier run, and only data changed since")
@@ -254,9 +265,12 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
     with paths.dbt_output_log().open("w", encoding="utf-8") as log:
         echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
         with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
-            invocation = dbt.cli(dbt_build_args(unit_tests), context=context,
+            invocation = dbt.cli(dbt_build_args(unit_tests, increment), context=context,
                                  target_path=run_dir)
             events = list(invocation.stream())
+    if increment is not None:
+        with duckdb_lib.connect(str(paths.work_db_path())) as con:
+            con.execute(f"DELETE FROM {INCREMENT_TABLE}")
     if unit_tests and invocation.is_successful() and _runs_every_unit_test(invocation):
         _unit_tests_stamp().write_text(digest, encoding="utf-8")
     yield from with_row_counts(context, events, str(paths.work_db_path()))

@@ -114,9 +114,17 @@ def load_source(con, source: RawSource, log) -> dict:
             "failed": taken.failed}
 
 
-def load_patents(con, log) -> dict:
+# One row, written by the patents asset: the first patent_key of the records a patents
+# refresh appended (NULL after a full load). The IPC normalization and the dbt run read it
+# to work on the new records (application years) only; the dbt run clears it.
+INCREMENT_TABLE = "raw.patent_increment"
+
+
+def load_patents(con, log, incremental: bool = False) -> dict:
     """load_source for patent extracts: the same archive and file history, but the rows go
-    from the files to raw.patents inside DuckDB (patent_load), never through pandas."""
+    from the files to raw.patents inside DuckDB (patent_load), never through pandas.
+    `incremental`: append the new files when only files were added after those loaded (a
+    refresh after a new year's extract landed); records the result in INCREMENT_TABLE."""
     found = [f for f in landing.discover(paths.landing_dir()) if f.kind == PATENTS.kind]
     if not found:
         raise landing.IngestError(
@@ -126,7 +134,13 @@ def load_patents(con, log) -> dict:
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
     stats = load_patent_files(con, files, loaded_at=loaded_at,
-                              compress_text=paths.patents_compress_text())
+                              compress_text=paths.patents_compress_text(),
+                              incremental=incremental)
+    key = stats["appended_from_key"]
+    log.info(f"appended the records from patent_key {key} (new files only)" if key is not None
+             else "loaded every patent extract")
+    con.execute(f"CREATE OR REPLACE TABLE {INCREMENT_TABLE} (new_from_key BIGINT)")
+    con.execute(f"INSERT INTO {INCREMENT_TABLE} VALUES (?)", [key])
     copies = {f.sha256: [] for f in files}
     for dup in duplicates:
         copies[dup.sha256].append(dup.relpath)
@@ -142,6 +156,16 @@ def load_patents(con, log) -> dict:
     _record_files(con, PATENTS.kind, manifest)
     return {"rows": stats["rows"], "quarantined": stats["quarantined"], "files": files,
             "duplicates": duplicates, "superseded": stats["superseded"]}
+
+
+def patent_increment(con) -> int | None:
+    """The first patent_key the last patents load appended (INCREMENT_TABLE), or None."""
+    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
+                         "= 'raw' AND table_name = 'patent_increment'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute(f"SELECT new_from_key FROM {INCREMENT_TABLE}").fetchone()
+    return None if row is None else row[0]
 
 
 def _manifest_row(file, kind, archived_path, loaded_at, status, rows, copies,
@@ -250,8 +274,10 @@ def city_yearbook_values(
     "patent in several extracts is taken from the newest.",
 )
 def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> MaterializeResult:
+    # Only a patents refresh appends: a full build (code or options changed) reloads all.
     with duckdb.get_connection() as con:
-        loaded = load_patents(con, context.log)
+        loaded = load_patents(con, context.log,
+                              incremental=context.job_name == "refresh_patents")
         return _result(con, PATENTS, loaded)
 
 
@@ -287,7 +313,7 @@ def patent_records(context: AssetExecutionContext, duckdb: DuckDBResource) -> Ma
 )
 def ipc_pieces(context: AssetExecutionContext, duckdb: DuckDBResource):
     with duckdb.get_connection() as con:
-        stats = ipc.normalize_ipc(con)
+        stats = ipc.normalize_ipc(con, new_from_key=patent_increment(con))
         context.log.info(f"IPC normalization: {stats}")
         preview = con.execute(f"""
             SELECT piece, ipc_code_ids, unparseable FROM {ipc.PIECES_TABLE}

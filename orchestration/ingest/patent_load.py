@@ -85,7 +85,8 @@ def load_patent_files(
     year, a new year added), only the new files are read and appended, with the keys and
     precedence a full load would give them, so the table equals a full load's (but for
     `loaded_at`). Otherwise a full load. `stats["appended_from_key"]` is the first
-    patent_key of the appended rows (None after a full load).
+    patent_key of the appended rows: they are all that changed (None after a full load, or
+    when a new file superseded records of a file loaded before).
 
     `precedence` lists the files' relative paths, the one whose records win first (default:
     `landing.newest_first`). raw.patents gets the columns `schema.PATENTS`, a BIGINT
@@ -128,7 +129,11 @@ def load_patent_files(
             raise IngestError(f"{names}{' ...' if len(landing_files) > 3 else ''}: cannot "
                               f"read patent extract ({type(exc).__name__}: "
                               f"{str(exc).strip().splitlines()[0]})") from exc
-    stats["appended_from_key"] = kept << 32 if kept else None
+    # the records from this key on are the only change, unless a new file superseded
+    # records of a file loaded before (then everything downstream is recomputed)
+    old_superseded = any(stats["per_file"][f.relpath]["superseded"]
+                         for f in landing_files[:kept])
+    stats["appended_from_key"] = kept << 32 if kept and not old_superseded else None
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return stats
 

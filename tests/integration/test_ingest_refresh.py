@@ -152,3 +152,47 @@ def _estimated_at(warehouse: Warehouse) -> dict:
         rows = con.execute("SELECT study, table_name, estimated_at FROM "
                            "estimates.table_inputs").fetchall()
     return {(study, table): at for study, table, at in rows}
+
+
+def test_a_years_patent_extract_is_appended_and_only_its_year_rebuilt(
+        built_warehouse: Warehouse, warehouse_copy: Warehouse, tmp_path) -> None:
+    """A supplementary extract of 2024 applications arrives (named so that it sorts after the
+    extract already loaded): `dri ingest` refreshes patents incrementally. The records already
+    loaded keep their load time (appended, not reloaded); int_patents_classified keeps every
+    row of the other years exactly as the session's full build has it and gains the new
+    records; the new year's city counts add them."""
+    header = "申请号,申请日,公开(公告)日,专利类型,名称,申请人,申请人地址,主分类号,IPC分类号"
+    rows = [f"CN20249{i:07d}.X,2024-0{1 + i % 9}-1{i % 9},2025-03-01,发明,一种数据处理方法,"
+            f"石家庄合成科技有限公司,河北省石家庄市长安区建设北大街{i}号,G06F 17/30,"
+            f"G06F 17/30;{'A01B 1/00' if i % 2 else 'H04L 29/08'}" for i in range(40)]
+    new = tmp_path / "patents_zz_2024_supplement.csv"
+    new.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+    proc = run_dri(warehouse_copy.env, "ingest", str(new))
+
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "refresh_patents" in proc.stdout
+    with duckdb.connect(str(warehouse_copy.published), read_only=True) as con:
+        con.execute(f"ATTACH '{built_warehouse.published}' AS full_build (READ_ONLY)")
+        one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
+        assert one("SELECT count(DISTINCT loaded_at) FROM raw.patents") == (2,)
+        assert one("SELECT count(*) FROM raw.patents p JOIN full_build.raw.patents f "
+                   "USING (patent_key) WHERE p.loaded_at <> f.loaded_at") == (0,)
+        other_years = "SELECT * FROM {}.intermediate.int_patents_classified " \
+                      "WHERE application_year <> 2024"
+        here, there = other_years.format("main"), other_years.format("full_build")
+        db = con.execute("SELECT current_database()").fetchone()[0]
+        here = here.replace("main.", f"{db}.")
+        assert one(f"SELECT count(*) FROM ({here} EXCEPT ALL {there})") == (0,)
+        assert one(f"SELECT count(*) FROM ({there} EXCEPT ALL {here})") == (0,)
+        added = one("SELECT count(*), count(*) FILTER (WHERE c.city_code = '130100' AND "
+                    "c.is_digital), count(*) FILTER (WHERE c.is_integrated AND "
+                    "p.ipc_codes LIKE '%A01B%') "
+                    "FROM intermediate.int_patents_classified c JOIN raw.patents p "
+                    "USING (patent_key) WHERE p.application_number LIKE 'CN20249%'")
+        assert added == (40, 40, 20)
+        before = one("SELECT patents FROM full_build.intermediate.int_city_patent_counts "
+                     "WHERE city_code = '130100' AND application_year = 2024")[0]
+        after = one("SELECT patents FROM intermediate.int_city_patent_counts "
+                    "WHERE city_code = '130100' AND application_year = 2024")[0]
+        assert after == before + 40

@@ -29,6 +29,16 @@
 -- piece dictionary alone, and the dictionary's old entries never change, so the table equals a
 -- full build's. Without the var (any other change), every year is recomputed.
 
+-- The incremental branch locates patents with the macro patents_located, whose refs dbt
+-- cannot see at parse time:
+-- depends_on: {{ ref('ref_admin_changes') }}
+-- depends_on: {{ ref('ref_admin_divisions') }}
+-- depends_on: {{ ref('ref_cities') }}
+-- depends_on: {{ ref('ref_counties') }}
+-- depends_on: {{ ref('ref_provinces') }}
+-- depends_on: {{ ref('ref_region_aliases') }}
+-- depends_on: {{ ref('stg_patents__patents') }}
+
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -61,9 +71,13 @@ patents as (
         province_code,
         location_method,
         city_match_count
-    from {{ ref('int_patents_located') }}
     {%- if only_new_years %}
-    where year(application_date) in (select application_year from new_years)
+    -- the location of these years' patents only (the view int_patents_located reads all)
+    from ({{ patents_located(
+        "year(application_date) in (select application_year from new_years)") }})
+        as located
+    {%- else %}
+    from {{ ref('int_patents_located') }}
     {%- endif %}
 
 ),
