@@ -70,6 +70,8 @@ def build_definitions() -> Definitions:
     work_db.parent.mkdir(parents=True, exist_ok=True)
     # dbt runs as a subprocess and finds the same file through this variable (profiles.yml).
     os.environ["DRI_DUCKDB_PATH"] = str(work_db)
+    # and runs with the memory limit the build's own connections get
+    os.environ[paths.MEMORY_LIMIT_ENV] = paths.duckdb_memory_limit()
     # Runs started by `dri ui` (the sensor's, the UI's) write their history as `dri build` does.
     write_history_without_fsync()
     return Definitions(
@@ -79,7 +81,8 @@ def build_definitions() -> Definitions:
         sensors=[landing_sensor, landing_failure_sensor],
         schedules=[monthly_refresh],
         resources={
-            "duckdb": DuckDBResource(database=str(work_db)),
+            "duckdb": DuckDBResource(database=str(work_db), connection_config={
+                "memory_limit": paths.duckdb_memory_limit()}),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT),
         },
     )

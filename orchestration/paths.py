@@ -27,6 +27,22 @@ def work_db_path() -> Path:
     return Path(os.environ.get("DRI_DUCKDB_PATH", warehouse_dir() / "work" / "dri_build.duckdb"))
 
 
+MEMORY_LIMIT_ENV = "DRI_DUCKDB_MEMORY_LIMIT"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for the build's connections and dbt (DuckDB spills to disk
+    beyond it): DRI_DUCKDB_MEMORY_LIMIT, else half the machine's memory, at least 1 GB.
+    Half, not DuckDB's own 80 %, leaves room for the Dagster, dbt and Python processes of
+    the build beside it; the national-scale patent chain (50M patents) completes within
+    4 GB (benchmarks/README.md), so half of a laptop's memory is enough."""
+    configured = os.environ.get(MEMORY_LIMIT_ENV)
+    if configured:
+        return configured
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(1, total // 2 // 10**9)}GB"
+
+
 def dbt_run_dir() -> Path:
     """dbt's target and log folder for the build's runs, beside the working file it belongs
     to: one fixed folder, emptied at the start of each dbt run, so only the last run's
