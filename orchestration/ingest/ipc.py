@@ -15,8 +15,8 @@ with at least two digits and no trailing zeros beyond two (IPC subgroups read as
 Scale: a national extract has ~125M code assignments but only ~10^5 distinct pieces of
 text. Each distinct piece is normalized once (`normalize_pieces_sql`) into the piece
 dictionary raw.ipc_pieces (piece -> its canonical code keys); dbt looks every patent's
-pieces up in it once per patent (int_patents_classified), and patent x code is a view
-over that per-patent list, so no 10^8-row table is written. A piece that does not parse
+pieces up in it (int_patents_classified), and patent x code is a view that looks them up
+when read (int_patent_ipc_codes), so no 10^8-row table is written. A piece that does not parse
 goes to quality.quarantine with the application number; the patent's other codes still
 count.
 """
@@ -198,10 +198,8 @@ CODE_KEY_SQL = """CAST(((((instr('ABCDEFGH', section) - 1) * 100 + CAST(class[2:
         * 26 + ascii(subclass[4]) - 65) * 10000 + main_group) * 1000000
         + CAST(rpad(subgroup, 6, '0') AS INTEGER) AS BIGINT)"""
 
-# Separators between the pieces of a field: `;` splits the field (what national extracts
-# use); a piece that holds another separator is split further in the dictionary, so the
-# per-patent lookup only ever splits on ';'.
-_SUBSPLIT = r"\s*[;,，；]\s*"
+# A piece of a field (split on ';') that holds another separator is split further in the
+# dictionary (by _SPLIT), so the per-patent lookup only ever splits on ';'.
 
 
 def _normalize(con: duckdb.DuckDBPyConnection, stamp: str, new_from_key: int | None) -> dict:
@@ -224,7 +222,7 @@ def _normalize(con: duckdb.DuckDBPyConnection, stamp: str, new_from_key: int | N
         SELECT piece, unnest(subs) AS sub, generate_subscripts(subs, 1) AS sub_position
         FROM (SELECT piece,
                      CASE WHEN regexp_matches(piece, '[;,，；]')
-                          THEN string_split_regex(piece, {quote_literal(_SUBSPLIT)})
+                          THEN string_split_regex(piece, {quote_literal(_SPLIT)})
                           ELSE [piece] END AS subs
               FROM _ipc_entries WHERE piece IS NOT NULL)""")
     con.execute(f"""
