@@ -146,13 +146,16 @@ def _loaded_prefix(con: duckdb.DuckDBPyConnection, landing_files: list[LandingFi
                          "= 'raw' AND table_name = 'patents'").fetchone()[0]
     if not exists:
         return 0
-    # one row per file index (patent_key >> 32), its provenance read from its first row only
+    # one row per file index (patent_key >> 32), its provenance read from its first row only:
+    # a literal list of keys, so that the scan skips the row groups without one
+    firsts = [k for (k,) in con.execute(f"SELECT min({schema.PATENT_KEY}) FROM raw.patents "
+                                         f"GROUP BY {schema.PATENT_KEY} >> 32").fetchall()]
+    if not firsts:
+        return 0
     loaded = con.execute(f"""
-        SELECT f.file, p.source_file, p.source_sha256
-        FROM (SELECT {schema.PATENT_KEY} >> 32 AS file, min({schema.PATENT_KEY}) AS first
-              FROM raw.patents GROUP BY ALL) f
-        JOIN raw.patents p ON p.{schema.PATENT_KEY} = f.first
-        ORDER BY f.file""").fetchall()
+        SELECT {schema.PATENT_KEY} >> 32, source_file, source_sha256 FROM raw.patents
+        WHERE {schema.PATENT_KEY} IN ({", ".join(map(str, firsts))})
+        ORDER BY 1""").fetchall()
     expected = [(i, f.relpath, f.sha256) for i, f in enumerate(landing_files[:len(loaded)])]
     if not loaded or len(loaded) >= len(landing_files) or loaded != expected:
         return 0
@@ -184,7 +187,8 @@ def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, s
     per_file = {f.relpath: {"loaded": 0, "quarantined": 0, "superseded": 0}
                 for f in landing_files}
     if len(landing_files) > 1:
-        for key, rows in _drop_superseded(con, ranks):
+        first_new = min(min(keys) for _, _, keys in extracts) << 32 if append else None
+        for key, rows in _drop_superseded(con, ranks, first_new):
             per_file[landing_files[key].relpath]["superseded"] = int(rows)
 
     schema.ensure_quarantine(con)
@@ -216,18 +220,38 @@ def _write(con: duckdb.DuckDBPyConnection, extracts: list[tuple[ExtractSource, s
     }
 
 
-def _drop_superseded(con: duckdb.DuckDBPyConnection, ranks: list[int]) -> list[tuple]:
+def _drop_superseded(con: duckdb.DuckDBPyConnection, ranks: list[int],
+                     first_new: int | None = None) -> list[tuple]:
     """Delete from raw.patents the records of a patent that a file of higher precedence
     also has; returns (file index, rows deleted). The newest file that has a patent
     supplies all of its records; within one file a repeated application number is kept
     (the raw_patents suite reports it). Candidates are found on the hash of the number
-    (an integer GROUP BY over the table), then checked on the number itself."""
+    (an integer GROUP BY over the table; after an append, from `first_new` on, over the new
+    records only), then checked on the number itself."""
     rank = f"[{', '.join(map(str, ranks))}][({schema.PATENT_KEY} >> 32) + 1]"
+    key = schema.PATENT_KEY
+    if first_new is None:
+        candidates = f"""
+            SELECT hash(application_number) AS h FROM raw.patents
+            GROUP BY h HAVING min({rank}) < max({rank})"""
+    else:
+        # after an append only a number of a new record can be in two files: the new
+        # records' numbers that an old record or another new file also has (no GROUP BY
+        # over every record)
+        candidates = f"""
+            WITH fresh AS (
+                SELECT hash(application_number) AS h, min({key} >> 32) AS lo,
+                       max({key} >> 32) AS hi
+                FROM raw.patents WHERE {key} >= {int(first_new)} GROUP BY h
+            )
+            SELECT h FROM fresh WHERE lo < hi
+            UNION
+            SELECT DISTINCT hash(application_number) FROM raw.patents
+            WHERE {key} < {int(first_new)}
+              AND hash(application_number) IN (SELECT h FROM fresh)"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {_BEST} AS
-        WITH candidates AS (
-            SELECT hash(application_number) AS h FROM raw.patents
-            GROUP BY h HAVING min({rank}) < max({rank})
+        WITH candidates AS ({candidates}
         )
         SELECT {schema.PATENT_KEY} FROM (
             SELECT {schema.PATENT_KEY}, {rank} AS _rank,

@@ -125,3 +125,26 @@ def test_incremental_equals_a_full_build(built, table):
         missing = con.execute(f"SELECT count(*) FROM ({there} EXCEPT ALL {here})").fetchone()
         extra = con.execute(f"SELECT count(*) FROM ({here} EXCEPT ALL {there})").fetchone()
         assert (missing, extra) == ((0,), (0,)), table
+
+
+def test_an_appended_file_that_supersedes_old_records_says_so(tmp_path):
+    """A new file repeating an application number of a loaded one: the old record goes (as
+    in a full load), and the load does not claim that the appended records are all that
+    changed, so everything downstream is recomputed."""
+    landing = tmp_path / "landing" / "patents"
+    old = _extract(landing / "patents_2019.csv", 2019, OLD_CODES, 50, 1)
+    new = _extract(landing / "patents_2020.csv", 2020, OLD_CODES, 50, 2)
+    frame = pd.read_csv(new)
+    frame.loc[0, "申请号"] = "CN20191000003.X"  # a 2019 record, corrected in 2020's extract
+    frame.loc[1, "申请号"] = frame.loc[2, "申请号"]  # repeated within the new file: kept
+    frame.to_csv(new, index=False, encoding="utf-8")
+    both = [old, new]
+    with duckdb.connect() as inc, duckdb.connect() as full:
+        load_patent_files(inc, [old])
+        appended = load_patent_files(inc, both, incremental=True)
+        loaded = load_patent_files(full, both)
+        assert appended["appended_from_key"] is None
+        assert appended["per_file"] == loaded["per_file"]
+        assert appended["per_file"]["patents/patents_2019.csv"]["superseded"] == 1
+        rows = "SELECT * EXCLUDE (loaded_at) FROM raw.patents ORDER BY patent_key"
+        assert inc.execute(rows).fetchall() == full.execute(rows).fetchall()
