@@ -8,10 +8,29 @@
     "partition by year" or the name of a WINDOW clause.
 -#}
 {% macro exact_sum(expression, filter=none, over=none) -%}
+    {{ return(adapter.dispatch('exact_sum', 'dri')(expression, filter, over)) }}
+{%- endmacro %}
+
+{% macro default__exact_sum(expression, filter, over) -%}
     cast(
         sum(cast({{ expression }} as decimal(38, 18)))
         {%- if filter is not none %} filter (where {{ filter }}){% endif %}
         {%- if over is not none %} over ({{ over }}){% endif %}
+        as double
+    )
+{%- endmacro %}
+
+{#-
+    Spark: the same DECIMAL(38, 18) sum (exact, so the same DOUBLE as DuckDB's); a named window
+    is referenced as `over name`, without parentheses.
+-#}
+{% macro spark__exact_sum(expression, filter, over) -%}
+    {%- set named_window = over is not none and modules.re.fullmatch('[A-Za-z_][A-Za-z0-9_]*', over) -%}
+    cast(
+        sum(cast({{ expression }} as decimal(38, 18)))
+        {%- if filter is not none %} filter (where {{ filter }}){% endif %}
+        {%- if named_window %} over {{ over }}
+        {%- elif over is not none %} over ({{ over }}){% endif %}
         as double
     )
 {%- endmacro %}

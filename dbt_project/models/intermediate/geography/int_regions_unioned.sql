@@ -29,7 +29,7 @@ national as (
         'national' as unit_type,
         false as is_province_level,
         false as is_prefecture_level,
-        cast(null as varchar) as province_code,
+        cast(null as {{ string_type() }}) as province_code,
         cast(null as double) as longitude,
         cast(null as double) as latitude,
         cast(null as integer) as valid_from,
@@ -86,9 +86,9 @@ division_rows as (
 unioned as (
 
     select * from national
-    union all by name
+    {{ union_all_by_name() }}
     select * from province_rows
-    union all by name
+    {{ union_all_by_name() }}
     select * from division_rows
 
 )

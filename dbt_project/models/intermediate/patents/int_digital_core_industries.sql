@@ -35,8 +35,8 @@ mids as (
         mid_code as industry_code,
         major_code,
         mid_code,
-        null::varchar as minor_code,
-        null::varchar as minor_name,
+        null::{{ string_type() }} as minor_code,
+        null::{{ string_type() }} as minor_name,
         cast(dense_rank() over (order by mid_code) - 1 as integer) as industry_bit
     from entries
 
@@ -48,9 +48,9 @@ majors as (
         'major' as industry_level,
         major_code as industry_code,
         major_code,
-        null::varchar as mid_code,
-        null::varchar as minor_code,
-        null::varchar as minor_name,
+        null::{{ string_type() }} as mid_code,
+        null::{{ string_type() }} as minor_code,
+        null::{{ string_type() }} as minor_name,
         cast(major_code as integer) - 1 as industry_bit
     from entries
 

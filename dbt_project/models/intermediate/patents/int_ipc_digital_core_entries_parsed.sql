@@ -45,12 +45,12 @@ parsed as (
     select
         *,
         coalesce(flag, '') <> 'malformed_in_source' as is_used,
-        regexp_extract(
-            ipc_prefix,
-            '^([A-H][0-9]{2}[A-Z])([0-9]{1,4})?(?:/([0-9]{1,6}))?$',
+        {{ regexp_groups(
+            'ipc_prefix',
+            "'^([A-H][0-9]{2}[A-Z])([0-9]{1,4})?(?:/([0-9]{1,6}))?$'",
             ['subclass', 'main_group', 'subgroup']
-        ) as parts,
-        regexp_full_match(ipc_prefix, '[A-H][0-9]{2}[A-Z]([0-9]{1,4}(/[0-9]{1,6})?)?')
+        ) }} as parts,
+        {{ regexp_full_match('ipc_prefix', "'[A-H][0-9]{2}[A-Z]([0-9]{1,4}(/[0-9]{1,6})?)?'") }}
             as is_parsed
     from entries
 
@@ -67,7 +67,7 @@ structured as (
         case
             when is_used and is_parsed and parts.subgroup <> ''
                 then case
-                    when length(parts.subgroup) > 2 then rtrim(parts.subgroup, '0')
+                    when length(parts.subgroup) > 2 then {{ rtrim_chars('parts.subgroup', "'0'") }}
                     else parts.subgroup
                 end
         end as trimmed_subgroup

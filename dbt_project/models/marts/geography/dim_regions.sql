@@ -49,7 +49,7 @@ changes_by_region as (
 
     select
         region_code,
-        string_agg(distinct cast(year as varchar), ', ' order by cast(year as varchar))
+        {{ string_agg_distinct_sorted('cast(year as ' ~ string_type() ~ ')', "', '") }}
             as admin_change_years,
         -- a conversion 地区 -> 市 or a renaming keeps the territory; the rest move it
         bool_or(change_type in ('created', 'abolished', 'merged')) as territory_changed

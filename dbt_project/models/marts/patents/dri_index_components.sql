@@ -129,7 +129,7 @@ real_fields as (
         count(*) as real_subclasses,
         -- Shannon diversity; 0 - x so that a single field gives +0.0; summed in a fixed order
         -- so that a rebuild reproduces it bit for bit
-        0.0 - sum(q * ln(q) order by subclass) as real_field_diversity
+        0.0 - {{ ordered_sum('q * ln(q)', 'subclass') }} as real_field_diversity
     from (
         select
             *,

@@ -28,9 +28,9 @@ components as (
 
 long as (
 
-    unpivot components
-    on {% for code, _ in indicators %}{{ code }}{{ ', ' if not loop.last }}{% endfor %}
-    into name indicator_code value value
+    {{ unpivot_columns(
+        'components', indicators | map(attribute=0) | list, 'indicator_code', 'value'
+    ) }}
 
 ),
 
