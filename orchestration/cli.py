@@ -295,6 +295,7 @@ def sql(
         raise typer.Exit(2)
     try:
         with duckdb.connect(str(db), read_only=True) as con:
+            _attach_spark_output(con)
             cursor = con.execute(query)
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
@@ -313,6 +314,15 @@ def sql(
     for row in rows[:limit]:
         table.add_row(*["NULL" if v is None else str(v) for v in row])
     console.print(table)
+
+
+def _attach_spark_output(con) -> None:
+    """The Parquet tables of the last `dri spark build`, if any, as catalog `spark`
+    (spark.dri_index, spark.intermediate.int_city_patent_counts): views only, nothing read."""
+    from orchestration.spark import spark_views_sql
+
+    for statement in spark_views_sql():
+        con.execute(statement)
 
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx", "dta")
@@ -645,6 +655,49 @@ def quality_docs(
     if gx:
         console.print(f"Great Expectations Data Docs (need the internet to display): "
                       f"{index.parent / GX_DIR / 'index.html'}", markup=False)
+
+
+spark_app = typer.Typer(help="The patent chain and the DRI index on Apache Spark (dbt-spark).",
+                        no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
+
+
+@spark_app.command("build")
+def spark_build(
+    select: str = typer.Option(None, help="dbt --select instead of the selector spark_scope."),
+    keep: bool = typer.Option(False, "--keep",
+                              help="Keep the previous Spark tables (default: start empty)."),
+) -> None:
+    """Run the Spark scope (patents from the landing zone -> DRI index) with dbt-spark on
+    Spark local[2] (DRI_SPARK_MASTER for another master); Parquet under warehouse/spark/."""
+    from orchestration import spark
+
+    try:
+        major = spark.java_version()
+    except spark.SparkSetupError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    files = spark.patent_files()
+    if not files:
+        err.print(f"[red]no patent extract under {paths.landing_dir() / 'patents'}[/]: run "
+                  "`dri demo-data` (or drop extracts there) first")
+        raise typer.Exit(2)
+    master = os.environ.get("DRI_SPARK_MASTER", "local[2]")
+    console.print(f"Spark ({master}, Java {major}): dbt build --target spark --selector "
+                  f"{spark.SELECTOR} over {len(files)} extract(s): "
+                  + ", ".join(f["relpath"] for f in files), markup=False)
+    result = spark.build(select=select, fresh=not keep,
+                         echo=lambda line: console.print(line, markup=False))
+    if not result.ok:
+        err.print(f"[red]Spark build failed[/] after {result.seconds:.0f} s; dbt's output: "
+                  f"{result.log}")
+        raise typer.Exit(1)
+    console.print(f"Spark build done in {result.seconds:.0f} s. Parquet tables under "
+                  f"{spark.tables_dir()}:", markup=False)
+    for name, folder in result.tables.items():
+        console.print(f"  {name:<45} {folder}", markup=False)
+    console.print('Compare with DuckDB: dri sql "SELECT * FROM spark.dri_index EXCEPT '
+                  'SELECT * FROM marts.dri_index" (the marts as spark.<table>)', markup=False)
 
 
 @app.command()
