@@ -197,6 +197,7 @@ def build(
     echo: Callable[[str], None] | None = print,
     fresh: bool = True,
     extra: Iterable[str] = (),
+    command: str = "build",
 ) -> SparkBuildResult:
     """Run the Spark scope (`dbt build`: seeds, models, their data tests) into `root`
     (default warehouse/spark). `fresh` starts from an empty Spark warehouse (tables and
@@ -213,7 +214,7 @@ def build(
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        dbt_command("build", files, root, select, extra),
+        dbt_command(command, files, root, select, extra),
         cwd=paths.DBT_PROJECT_DIR,
         env=spark_env(root, landing),
         stdout=subprocess.PIPE,
@@ -260,7 +261,7 @@ def spark_views_sql(root: Path | None = None) -> list[str]:
     tables = output_tables(root)
     if not tables:
         return []
-    statements = ["ATTACH ':memory:' AS spark"]
+    statements = ["ATTACH ':memory:' AS spark (READ_ONLY false)"]
     for schema in sorted({name.split(".")[0] for name in tables}):
         if schema != "main":
             statements.append(f'CREATE SCHEMA IF NOT EXISTS spark."{schema}"')
@@ -277,3 +278,110 @@ def spark_views_sql(root: Path | None = None) -> list[str]:
                 f'CREATE VIEW spark.main."{table}" AS SELECT * FROM spark."{schema}"."{table}"'
             )
     return statements
+
+
+# Keys of the compared tables (weight_year is NULL for panel-wide entropy weights).
+KEYS = {
+    "int_city_patent_counts": ["city_code", "application_year"],
+    "int_patents_unlocated_by_year": ["application_year"],
+    "dri_index_components": ["city_code", "year"],
+    "dri_index_standardized": ["city_code", "year", "indicator_code"],
+    "dri_index_weights": ["weight_year", "indicator_code"],
+    "dri_index": ["city_code", "year"],
+    "dim_regions": ["region_code"],
+}
+
+
+@dataclass
+class TableComparison:
+    table: str
+    duckdb_rows: int
+    spark_rows: int
+    mismatched_rows: int
+    columns: list[str]
+    max_abs_diff: float
+    missing_in_spark: list[str] = field(default_factory=list)
+    examples: list[tuple] = field(default_factory=list)
+
+    @property
+    def equal(self) -> bool:
+        return (
+            self.duckdb_rows == self.spark_rows
+            and self.mismatched_rows == 0
+            and not self.missing_in_spark
+        )
+
+
+def compare_with_duckdb(
+    con, root: Path | None = None, tolerance: float = 1e-9
+) -> list[TableComparison]:
+    """Compare the Spark build's tables (MARTS) with the same tables of a DuckDB warehouse
+    open on `con`: the same rows by key, every column equal, DOUBLE columns to `tolerance`
+    (absolute, relative above 1). The Spark tables are attached as catalog `spark`."""
+    for statement in spark_views_sql(root):
+        con.execute(statement)
+    results = []
+    for schema, tables in MARTS.items():
+        for table in tables:
+            keys = KEYS[table]
+            columns = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ? AND table_catalog <> 'spark' "
+                "ORDER BY ordinal_position",
+                [schema, table],
+            ).fetchall()
+            names = [name for name, _ in columns]
+            in_spark = {
+                row[0]
+                for row in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE "
+                    "table_catalog = 'spark' AND table_schema = ? AND table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            }
+            missing = [name for name in names if name not in in_spark]
+            columns = [(name, dtype) for name, dtype in columns if name in in_spark]
+            conditions, diffs = [], []
+            for name, dtype in columns:
+                d, s = f'd."{name}"', f's."{name}"'
+                if dtype in ("DOUBLE", "FLOAT", "REAL") or dtype.startswith("DECIMAL"):
+                    conditions.append(
+                        f"(({d} IS NULL AND {s} IS NULL) OR abs({d} - {s}) <= "
+                        f"{tolerance} * greatest(1, abs({d})))"
+                    )
+                    diffs.append(f"coalesce(max(abs({d} - {s})), 0)")
+                elif dtype in ("VARCHAR",):
+                    conditions.append(f"{d} IS NOT DISTINCT FROM CAST({s} AS VARCHAR)")
+                else:
+                    conditions.append(f"{d} IS NOT DISTINCT FROM {s}")
+            on = " AND ".join(f'd."{k}" IS NOT DISTINCT FROM s."{k}"' for k in keys)
+            joined = (
+                f'FROM "{schema}"."{table}" d FULL OUTER JOIN spark."{schema}"."{table}" s '
+                f"ON {on}"
+            )
+            bad = " OR ".join(f"NOT coalesce({c}, false)" for c in conditions)
+            mismatched = con.execute(f"SELECT count(*) {joined} WHERE {bad}").fetchone()[0]
+            examples = con.execute(
+                f"SELECT {', '.join(f'd.{k}' for k in keys)}, "
+                f"{', '.join(f's.{k}' for k in keys)} {joined} WHERE {bad} LIMIT 3"
+            ).fetchall()
+            max_diff = con.execute(
+                f"SELECT greatest(0, {', '.join(diffs) or '0'}) {joined}"
+            ).fetchone()[0]
+            results.append(
+                TableComparison(
+                    table=f"{schema}.{table}",
+                    duckdb_rows=con.execute(
+                        f'SELECT count(*) FROM "{schema}"."{table}"'
+                    ).fetchone()[0],
+                    spark_rows=con.execute(
+                        f'SELECT count(*) FROM spark."{schema}"."{table}"'
+                    ).fetchone()[0],
+                    mismatched_rows=mismatched,
+                    columns=names,
+                    missing_in_spark=missing,
+                    max_abs_diff=float(max_diff or 0),
+                    examples=examples,
+                )
+            )
+    return results

@@ -355,3 +355,14 @@
     cast({{ mask }}.hi as decimal(38, 0)) * cast(9223372036854775808 as decimal(38, 0))
         + cast({{ mask }}.lo as decimal(38, 0))
 {%- endmacro %}
+
+{#- a bit of a small (<= 8 bits) mask: DuckDB UTINYINT, Spark INT (no unsigned types) -#}
+{% macro small_mask_bit(bit) -%}
+    {{ return(adapter.dispatch('small_mask_bit', 'dri')(bit)) }}
+{%- endmacro %}
+{% macro duckdb__small_mask_bit(bit) -%}
+    cast(1 as utinyint) << {{ bit }}
+{%- endmacro %}
+{% macro spark__small_mask_bit(bit) -%}
+    shiftleft(cast(1 as int), {{ bit }})
+{%- endmacro %}

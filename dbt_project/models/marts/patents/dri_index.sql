@@ -91,9 +91,9 @@ final as (
 )
 
 select
-    cast(city_code as varchar) as city_code,
-    cast(city_name as varchar) as city_name,
-    cast(province_name as varchar) as province_name,
+    cast(city_code as {{ string_type() }}) as city_code,
+    cast(city_name as {{ string_type() }}) as city_name,
+    cast(province_name as {{ string_type() }}) as province_name,
     cast(year as integer) as year,
     cast(patents as bigint) as patents,
     cast(digital_patents as bigint) as digital_patents,

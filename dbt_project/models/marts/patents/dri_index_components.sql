@@ -230,7 +230,7 @@ final as (
 )
 
 select
-    cast(city_code as varchar) as city_code,
+    cast(city_code as {{ string_type() }}) as city_code,
     cast(application_year as integer) as year,
     cast(patents as bigint) as patents,
     cast(invention_patents as bigint) as invention_patents,

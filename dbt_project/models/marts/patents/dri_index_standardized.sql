@@ -85,11 +85,11 @@ standardized as (
 )
 
 select
-    cast(city_code as varchar) as city_code,
+    cast(city_code as {{ string_type() }}) as city_code,
     cast(year as integer) as year,
     cast(weight_year as integer) as weight_year,
-    cast(indicator_code as varchar) as indicator_code,
-    cast(dimension as varchar) as dimension,
+    cast(indicator_code as {{ string_type() }}) as indicator_code,
+    cast(dimension as {{ string_type() }}) as dimension,
     cast(value as double) as value,
     cast(x_min as double) as x_min,
     cast(x_max as double) as x_max,

@@ -88,8 +88,8 @@ final as (
 
 select
     cast(weight_year as integer) as weight_year,
-    cast(indicator_code as varchar) as indicator_code,
-    cast(dimension as varchar) as dimension,
+    cast(indicator_code as {{ string_type() }}) as indicator_code,
+    cast(dimension as {{ string_type() }}) as dimension,
     cast(n_obs as bigint) as n_obs,
     cast(x_min as double) as x_min,
     cast(x_max as double) as x_max,
