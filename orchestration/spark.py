@@ -356,8 +356,7 @@ def compare_with_duckdb(
                     conditions.append(f"{d} IS NOT DISTINCT FROM {s}")
             on = " AND ".join(f'd."{k}" IS NOT DISTINCT FROM s."{k}"' for k in keys)
             joined = (
-                f'FROM "{schema}"."{table}" d FULL OUTER JOIN spark."{schema}"."{table}" s '
-                f"ON {on}"
+                f'FROM "{schema}"."{table}" d FULL OUTER JOIN spark."{schema}"."{table}" s ON {on}'
             )
             bad = " OR ".join(f"NOT coalesce({c}, false)" for c in conditions)
             mismatched = con.execute(f"SELECT count(*) {joined} WHERE {bad}").fetchone()[0]
