@@ -696,8 +696,9 @@ def spark_build(
                   f"{spark.tables_dir()}:", markup=False)
     for name, folder in result.tables.items():
         console.print(f"  {name:<45} {folder}", markup=False)
-    console.print('Compare with DuckDB: dri sql "SELECT * FROM spark.dri_index EXCEPT '
-                  'SELECT * FROM marts.dri_index" (the marts as spark.<table>)', markup=False)
+    console.print('Compare with DuckDB: dri sql "SELECT max(abs(s.dri_index - d.dri_index)) '
+                  'FROM spark.dri_index s JOIN marts.dri_index d USING (city_code, year)" '
+                  '(the Spark marts as spark.<table>)', markup=False)
 
 
 @app.command()
