@@ -32,9 +32,16 @@ SELECTOR = "spark_scope"
 TARGET = "spark"
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 MIN_JAVA = 17
-# The tables `dri sql` and the equality test compare with DuckDB: schema -> tables.
+# The tables the equality test and the benchmark compare with DuckDB: schema -> tables
+# (int_patents_located is a view on DuckDB, a table on Spark).
 MARTS = {
-    "intermediate": ["int_city_patent_counts", "int_patents_unlocated_by_year"],
+    "intermediate": [
+        "int_patents_located",
+        "int_ipc_digital_core_entries_parsed",
+        "int_digital_core_industries",
+        "int_city_patent_counts",
+        "int_patents_unlocated_by_year",
+    ],
     "marts": [
         "dri_index_components",
         "dri_index_standardized",
@@ -282,6 +289,9 @@ def spark_views_sql(root: Path | None = None) -> list[str]:
 
 # Keys of the compared tables (weight_year is NULL for panel-wide entropy weights).
 KEYS = {
+    "int_patents_located": ["patent_key"],
+    "int_ipc_digital_core_entries_parsed": ["minor_code", "seq"],
+    "int_digital_core_industries": ["industry_level", "industry_code"],
     "int_city_patent_counts": ["city_code", "application_year"],
     "int_patents_unlocated_by_year": ["application_year"],
     "dri_index_components": ["city_code", "year"],

@@ -366,3 +366,104 @@
 {% macro spark__small_mask_bit(bit) -%}
     shiftleft(cast(1 as int), {{ bit }})
 {%- endmacro %}
+
+
+{#- Types and lists of the piece dictionary (int_ipc_pieces_classified, int_patents_classified) -#}
+{% macro list_type(element) -%}
+    {{ return(adapter.dispatch('list_type', 'dri')(element)) }}
+{%- endmacro %}
+{% macro duckdb__list_type(element) %}{{ return(element ~ '[]') }}{% endmacro %}
+{% macro spark__list_type(element) %}{{ return('array<' ~ element ~ '>') }}{% endmacro %}
+
+{% macro empty_list(element) -%}
+    {{ return(adapter.dispatch('empty_list', 'dri')(element)) }}
+{%- endmacro %}
+{% macro duckdb__empty_list(element) %}[]{% endmacro %}
+{% macro spark__empty_list(element) %}cast(array() as array<{{ element }}>){% endmacro %}
+
+{#- number of elements (NULL for a NULL list on both engines) -#}
+{% macro list_length(list) -%}
+    {{ return(adapter.dispatch('list_length', 'dri')(list)) }}
+{%- endmacro %}
+{% macro duckdb__list_length(list) %}len({{ list }}){% endmacro %}
+{% macro spark__list_length(list) %}if({{ list }} is null, null, size({{ list }})){% endmacro %}
+
+{#- aggregate: the values, sorted, as a list -#}
+{% macro list_sorted(expression) -%}
+    {{ return(adapter.dispatch('list_sorted', 'dri')(expression)) }}
+{%- endmacro %}
+{% macro duckdb__list_sorted(expression) %}list({{ expression }} order by {{ expression }}){% endmacro %}
+{% macro spark__list_sorted(expression) %}array_sort(collect_list({{ expression }})){% endmacro %}
+
+{#- aggregate: how many distinct elements the lists of the group hold together -#}
+{% macro count_distinct_in_lists(list) -%}
+    {{ return(adapter.dispatch('count_distinct_in_lists', 'dri')(list)) }}
+{%- endmacro %}
+{% macro duckdb__count_distinct_in_lists(list) -%}
+    len(list_distinct(flatten(list({{ list }}))))
+{%- endmacro %}
+{% macro spark__count_distinct_in_lists(list) -%}
+    size(array_distinct(flatten(collect_list({{ list }}))))
+{%- endmacro %}
+
+{#- split a text on a literal one-character separator -#}
+{% macro split_text(text, separator) -%}
+    {{ return(adapter.dispatch('split_text', 'dri')(text, separator)) }}
+{%- endmacro %}
+{% macro duckdb__split_text(text, separator) %}string_split({{ text }}, {{ separator }}){% endmacro %}
+{% macro spark__split_text(text, separator) %}split({{ text }}, {{ separator }}){% endmacro %}
+
+{#- in a SELECT list: one row per element, as `value_name`, with its 1-based position -#}
+{% macro unnest_with_position(list, value_name, position_name) -%}
+    {{ return(adapter.dispatch('unnest_with_position', 'dri')(list, value_name, position_name)) }}
+{%- endmacro %}
+{% macro duckdb__unnest_with_position(list, value_name, position_name) -%}
+    unnest({{ list }}) as {{ value_name }},
+        generate_subscripts({{ list }}, 1) as {{ position_name }}
+{%- endmacro %}
+{% macro spark__unnest_with_position(list, value_name, position_name) -%}
+    inline(transform({{ list }}, (x, i) -> struct(x as {{ value_name }}, i + 1 as {{ position_name }})))
+{%- endmacro %}
+
+{#-
+    The packed per-piece masks of int_patents_classified: the sub-class mask with the major
+    mask above it at bit `shift` (one HUGEINT on DuckDB; on Spark the major mask goes into
+    `hi` at bit shift - 63), OR-ed per patent in one aggregate, then taken apart again.
+-#}
+{% macro digital_mask_pack_major(minor_mask, major_mask, shift) -%}
+    {{ return(adapter.dispatch('digital_mask_pack_major', 'dri')(minor_mask, major_mask, shift)) }}
+{%- endmacro %}
+{% macro duckdb__digital_mask_pack_major(minor_mask, major_mask, shift) -%}
+    coalesce({{ minor_mask }}, 0)
+            | (cast(coalesce({{ major_mask }}, 0) as hugeint) << {{ shift }})
+{%- endmacro %}
+{% macro spark__digital_mask_pack_major(minor_mask, major_mask, shift) -%}
+    named_struct(
+            'lo', coalesce({{ minor_mask }}.lo, cast(0 as bigint)),
+            'hi', coalesce({{ minor_mask }}.hi, cast(0 as bigint))
+                | shiftleft(cast(coalesce({{ major_mask }}, 0) as bigint), {{ shift - 63 }})
+        )
+{%- endmacro %}
+
+{% macro digital_mask_unpack_minor(masks, shift) -%}
+    {{ return(adapter.dispatch('digital_mask_unpack_minor', 'dri')(masks, shift)) }}
+{%- endmacro %}
+{% macro duckdb__digital_mask_unpack_minor(masks, shift) -%}
+    {{ masks }} & ((cast(1 as hugeint) << {{ shift }}) - 1)
+{%- endmacro %}
+{% macro spark__digital_mask_unpack_minor(masks, shift) -%}
+    named_struct(
+            'lo', {{ masks }}.lo,
+            'hi', {{ masks }}.hi & (shiftleft(cast(1 as bigint), {{ shift - 63 }}) - 1)
+        )
+{%- endmacro %}
+
+{% macro digital_mask_unpack_major(masks, shift) -%}
+    {{ return(adapter.dispatch('digital_mask_unpack_major', 'dri')(masks, shift)) }}
+{%- endmacro %}
+{% macro duckdb__digital_mask_unpack_major(masks, shift) -%}
+    cast({{ masks }} >> {{ shift }} as utinyint)
+{%- endmacro %}
+{% macro spark__digital_mask_unpack_major(masks, shift) -%}
+    cast(shiftright({{ masks }}.hi, {{ shift - 63 }}) as int)
+{%- endmacro %}

@@ -6,7 +6,7 @@
 
 with
 
-patents as not materialized (
+patents as {{ cte_hint('not materialized') }}(
 
     select
         patent_key,
@@ -74,7 +74,7 @@ codes as (
 
     select
         applicant_region_code,
-        regexp_replace(applicant_region_code, '[^0-9]', '', 'g') as digits
+        {{ regexp_replace_all('applicant_region_code', "'[^0-9]'", "''") }} as digits
     from (select distinct applicant_region_code from patents) as distinct_codes
     where applicant_region_code is not null
 
@@ -131,7 +131,7 @@ codes_located as (
 names as (
 
     select province_name as name, 'province' as level, province_code,
-        cast(null as varchar) as city_code, false as is_short
+        cast(null as {{ string_type() }}) as city_code, false as is_short
     from provinces
     union all
     select short_name, 'province', province_code, null, true
@@ -154,7 +154,7 @@ names as (
     union all
     -- X州 abbreviations and former names (襄樊); those without a suffix count as short names
     select aliases.alias, 'city', prefecture_codes.province_code, prefecture_codes.city_code,
-        not regexp_matches(aliases.alias, '[省市区县旗州盟]$')
+        not {{ regexp_contains('aliases.alias', "'[省市区县旗州盟]$'") }}
     from {{ ref('ref_region_aliases') }} as aliases
     inner join prefecture_codes on aliases.code = prefecture_codes.code
     where aliases.level = 'prefecture'
@@ -180,7 +180,7 @@ names_distinct as (
 ),
 
 -- patents with their code's reading; the address is read only where the code named no city
-patents_coded as not materialized (
+patents_coded as {{ cte_hint('not materialized') }}(
 
     select
         patents.patent_key,
@@ -202,13 +202,13 @@ patents_coded as not materialized (
 -- cut off, so that few distinct heads remain to be parsed (a plain greedy pattern: the cheapest
 -- regular expression here). The regular expression is most of this model's cost per patent:
 -- these rows are materialized so that it runs once per patent, and only on these rows.
-address_rows as materialized (
+address_rows as {{ cte_hint('materialized') }}(
 
     select
         patent_key,
-        regexp_extract(
-            left(applicant_address, {{ prefix_chars }}), '^.*[省市区县旗州盟]'
-        ) as address_key
+        {{ regexp_match_text(
+            'left(applicant_address, ' ~ prefix_chars ~ ')', "'^.*[省市区县旗州盟]'"
+        ) }} as address_key
     from patents_coded
     where code_city_code is null and not code_is_province_direct
 
@@ -218,8 +218,8 @@ addresses as (
 
     select
         address_key,
-        row_number() over () as address_id,
-        regexp_replace(address_key, '\s', '', 'g') as text
+        {{ row_number_any('address_key') }} as address_id,
+        {{ regexp_replace_all('address_key', "'\\s'", "''") }} as text
     from (
         select distinct address_key
         from address_rows
@@ -234,8 +234,11 @@ unit_positions as (
     select
         address_id,
         text,
-        [p for p in range(1, length(text) + 1)
-            if contains('省市区县旗州盟', substr(text, p, 1))] as unit_ends
+        {{ list_comprehension(
+            'p',
+            int_range('1', 'length(text) + 1'),
+            condition="contains('省市区县旗州盟', substr(text, p, 1))"
+        ) }} as unit_ends
     from addresses
 
 ),
@@ -249,10 +252,10 @@ full_candidates as (
         end_pos,
         substr(text, end_pos - name_length + 1, name_length) as candidate
     from (
-        select address_id, text, unnest(unit_ends) as end_pos
+        select address_id, text, {{ unnest_list('unit_ends') }} as end_pos
         from unit_positions
     ) as ends
-    cross join (select unnest(range(2, 16)) as name_length) as lengths
+    cross join (select {{ unnest_list(int_range('2', '16')) }} as name_length) as lengths
     where name_length <= end_pos
 
 ),
@@ -269,10 +272,12 @@ short_candidates as (
         select
             address_id,
             text,
-            unnest(list_distinct([1, 3, 4] || [e + 1 for e in unit_ends])) as start_pos
+            {{ unnest_list(list_distinct(list_concat(
+                list_of(['1', '3', '4']), list_comprehension('e', 'unit_ends', 'e + 1')
+            ))) }} as start_pos
         from unit_positions
     ) as starts
-    cross join (select unnest(range(2, 6)) as name_length) as lengths
+    cross join (select {{ unnest_list(int_range('2', '6')) }} as name_length) as lengths
     where start_pos + name_length - 1 <= length(text)
 
 ),
@@ -380,8 +385,8 @@ by_city as (
 
     select
         address_id,
-        arg_min(city_code, [start_pos, start_pos - end_pos]) as city_code,
-        arg_min(province_code, [start_pos, start_pos - end_pos]) as province_code,
+        {{ arg_min_list('city_code', ['start_pos', 'start_pos - end_pos']) }} as city_code,
+        {{ arg_min_list('province_code', ['start_pos', 'start_pos - end_pos']) }} as province_code,
         count(distinct city_code) as city_match_count
     from consistent
     where level = 'city'
@@ -449,7 +454,7 @@ addresses_located as (
 joined as (
 
     select
-        patents_coded.* exclude (applicant_address),
+        {{ star_except('patents_coded', ['applicant_address']) }},
         addresses_located.city_code as address_city_code,
         addresses_located.province_code as address_province_code,
         addresses_located.location_method as address_method,

@@ -218,13 +218,20 @@ from newest
 
 
 {#-
-    source('patents', 'patents') on the spark target is the model landing_patents (relation
-    raw.patents, as on DuckDB), so dbt orders it before the staging views; every other source,
-    and every source on DuckDB, is dbt's own.
+    The patents sources on the spark target are the models of models/spark (landing_patents,
+    landing_ipc_pieces, landing_ipc_codes: relations raw.patents, raw.ipc_pieces, raw.ipc_codes
+    as on DuckDB), so dbt orders them before the staging views; every other source, and every
+    source on DuckDB, is dbt's own.
 -#}
 {% macro source(source_name, table_name) %}
-    {%- if target.type == 'spark' and source_name == 'patents' and table_name == 'patents' -%}
-        {{ return(ref('landing_patents')) }}
+    {%- if target.type == 'spark' and source_name == 'patents' -%}
+        {%- if table_name == 'patents' -%}
+            {{ return(ref('landing_patents')) }}
+        {%- elif table_name == 'ipc_pieces' -%}
+            {{ return(ref('landing_ipc_pieces')) }}
+        {%- elif table_name == 'ipc_codes' -%}
+            {{ return(ref('landing_ipc_codes')) }}
+        {%- endif -%}
     {%- endif -%}
     {{ return(builtins.source(source_name, table_name)) }}
 {% endmacro %}

@@ -89,7 +89,7 @@ final as (
         any_value(left(matched.minor_code, 4)) as mid_code,
         any_value(left(matched.minor_code, 2)) as major_code,
         any_value(industries.industry_bit) as minor_bit,
-        list(distinct matched.ipc_raw order by matched.ipc_raw) as matched_entries
+        {{ list_distinct_sorted('matched.ipc_raw') }} as matched_entries
     from matched
     inner join codes
         on matched.ipc_code_id = codes.ipc_code_id

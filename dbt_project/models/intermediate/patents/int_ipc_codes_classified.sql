@@ -23,8 +23,8 @@ digital_codes as (
     select
         ipc_code_id,
         cast(count(*) as integer) as n_digital_minors,
-        bit_or(cast(1 as hugeint) << minor_bit) as digital_minor_mask,
-        bit_or(cast(1 as utinyint) << (cast(major_code as integer) - 1)) as digital_major_mask
+        {{ digital_mask_or(digital_mask_bit('minor_bit')) }} as digital_minor_mask,
+        bit_or({{ small_mask_bit('(cast(major_code as integer) - 1)') }}) as digital_major_mask
     from code_minors
     group by ipc_code_id
 

@@ -23,7 +23,7 @@ codes as (
 
 piece_codes as (
 
-    select piece, unnest(ipc_code_ids) as ipc_code_id
+    select piece, {{ unnest_list('ipc_code_ids') }} as ipc_code_id
     from pieces
 
 ),
@@ -32,8 +32,8 @@ digital as (
 
     select
         piece_codes.piece,
-        list(codes.ipc_code_id order by codes.ipc_code_id) as digital_ipc_code_ids,
-        bit_or(codes.digital_minor_mask) as digital_minor_mask,
+        {{ list_sorted('codes.ipc_code_id') }} as digital_ipc_code_ids,
+        {{ digital_mask_or('codes.digital_minor_mask') }} as digital_minor_mask,
         bit_or(codes.digital_major_mask) as digital_major_mask
     from piece_codes
     inner join codes
@@ -56,9 +56,9 @@ final as (
     select
         pieces.piece,
         pieces.ipc_code_ids,
-        coalesce(digital.digital_ipc_code_ids, []) as digital_ipc_code_ids,
-        cast(len(pieces.ipc_code_ids) as integer) as n_ipc_codes,
-        cast(coalesce(len(digital.digital_ipc_code_ids), 0) as integer) as n_digital_ipc_codes,
+        coalesce(digital.digital_ipc_code_ids, {{ empty_list('bigint') }}) as digital_ipc_code_ids,
+        cast({{ list_length('pieces.ipc_code_ids') }} as integer) as n_ipc_codes,
+        cast(coalesce({{ list_length('digital.digital_ipc_code_ids') }}, 0) as integer) as n_digital_ipc_codes,
         coalesce(signatures.code_signature, 0) as code_signature,
         digital.digital_minor_mask,
         digital.digital_major_mask,

@@ -14,8 +14,7 @@ printed as (
         patent_key,
         application_number,
         main_ipc,
-        unnest(string_split(ipc_codes, ';')) as piece,
-        generate_subscripts(string_split(ipc_codes, ';'), 1) as piece_position
+        {{ unnest_with_position(split_text('ipc_codes', "';'"), 'piece', 'piece_position') }}
     from {{ ref('stg_patents__patents') }}
     where ipc_codes is not null
 
@@ -34,7 +33,7 @@ assignments as (
         printed.application_number,
         printed.main_ipc,
         printed.piece_position,
-        unnest(pieces.ipc_code_ids) as ipc_code_id
+        {{ unnest_list('pieces.ipc_code_ids') }} as ipc_code_id
     from printed
     inner join pieces
         on printed.piece = pieces.piece

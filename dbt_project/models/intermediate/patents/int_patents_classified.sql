@@ -41,7 +41,7 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
     unique_key='application_year',
     on_schema_change='fail'
 ) }}
@@ -82,9 +82,9 @@ patents as (
 
 ),
 
-printed_pieces as not materialized (
+printed_pieces as {{ cte_hint('not materialized') }}(
 
-    select patent_key, unnest(string_split(ipc_codes, ';')) as piece
+    select patent_key, {{ unnest_list(split_text('ipc_codes', "';'")) }} as piece
     from {{ ref('stg_patents__patents') }}
     where ipc_codes is not null
     {%- if only_new_years %}
@@ -104,8 +104,7 @@ pieces as (
         cast(n_ipc_codes as bigint)
             | (cast(n_digital_ipc_codes as bigint) << 16)
             | (cast(bit_count(code_signature) as bigint) << 32) as counts,
-        coalesce(digital_minor_mask, 0)
-            | (cast(coalesce(digital_major_mask, 0) as hugeint) << {{ major_shift }}) as masks,
+        {{ digital_mask_pack_major('digital_minor_mask', 'digital_major_mask', major_shift) }} as masks,
         code_signature
     from {{ ref('int_ipc_pieces_classified') }}
 
@@ -116,7 +115,7 @@ summed as (
     select
         printed_pieces.patent_key,
         sum(pieces.counts) as counts,
-        bit_or(pieces.masks) as masks,
+        {{ digital_mask_or('pieces.masks') }} as masks,
         bit_or(pieces.code_signature) as code_signature
     from printed_pieces
     inner join pieces
@@ -138,8 +137,8 @@ deduplicated as (
 
     select
         printed_pieces.patent_key,
-        len(list_distinct(flatten(list(pieces.ipc_code_ids)))) as n_ipc_codes,
-        len(list_distinct(flatten(list(pieces.digital_ipc_code_ids)))) as n_digital_ipc_codes
+        {{ count_distinct_in_lists('pieces.ipc_code_ids') }} as n_ipc_codes,
+        {{ count_distinct_in_lists('pieces.digital_ipc_code_ids') }} as n_digital_ipc_codes
     from printed_pieces
     inner join pieces
         on printed_pieces.piece = pieces.piece
@@ -155,8 +154,8 @@ classification as (
         coalesce(deduplicated.n_ipc_codes, summed.counts & 65535) as n_ipc_codes,
         coalesce(deduplicated.n_digital_ipc_codes, (summed.counts >> 16) & 65535)
             as n_digital_ipc_codes,
-        summed.masks & ((cast(1 as hugeint) << {{ major_shift }}) - 1) as digital_minor_mask,
-        cast(summed.masks >> {{ major_shift }} as utinyint) as digital_major_mask
+        {{ digital_mask_unpack_minor('summed.masks', major_shift) }} as digital_minor_mask,
+        {{ digital_mask_unpack_major('summed.masks', major_shift) }} as digital_major_mask
     from summed
     left join deduplicated
         on summed.patent_key = deduplicated.patent_key
@@ -186,7 +185,7 @@ final as (
             and classification.n_ipc_codes > classification.n_digital_ipc_codes,
             false
         ) as is_integrated,
-        cast(coalesce(bit_count(classification.digital_minor_mask), 0) as integer)
+        cast(coalesce({{ digital_mask_bit_count('classification.digital_minor_mask') }}, 0) as integer)
             as n_digital_minor_industries,
         case
             when classification.n_digital_ipc_codes > 0

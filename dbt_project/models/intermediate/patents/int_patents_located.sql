@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized=('table' if target.type == 'spark' else 'view')) }}
 
 -- One row per patent of stg_patents__patents: the applicant's prefecture-level city (a
 -- ref_cities code) and province, from the region code when it names a city, otherwise from the

@@ -10,12 +10,12 @@ renamed as (
 
     select
         cast(ipc_code_id as bigint) as ipc_code_id,
-        cast(ipc_code as varchar) as ipc_code,
-        cast(section as varchar) as section,
-        cast(class as varchar) as class,
-        cast(subclass as varchar) as subclass,
+        cast(ipc_code as {{ string_type() }}) as ipc_code,
+        cast(section as {{ string_type() }}) as section,
+        cast(class as {{ string_type() }}) as class,
+        cast(subclass as {{ string_type() }}) as subclass,
         cast(main_group as integer) as main_group,
-        cast(subgroup as varchar) as subgroup
+        cast(subgroup as {{ string_type() }}) as subgroup
 
     from source
 

@@ -14,8 +14,8 @@ source as (
 renamed as (
 
     select
-        cast(piece as varchar) as piece,
-        cast(ipc_code_ids as bigint[]) as ipc_code_ids,
+        cast(piece as {{ string_type() }}) as piece,
+        cast(ipc_code_ids as {{ list_type('bigint') }}) as ipc_code_ids,
         cast(main_ipc_code_id as bigint) as main_ipc_code_id,
         unparseable is not null as is_unparseable
 
