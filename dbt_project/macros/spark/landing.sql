@@ -106,7 +106,7 @@
             {%- else -%}
                 {%- do run_query(
                     "create or replace temporary view " ~ view ~ " using parquet options (path '"
-                    ~ file['path'] ~ "', recursiveFileLookup 'true')") -%}
+                    ~ file['path'] ~ "', recursiveFileLookup 'true', pathGlobFilter '*.parquet')") -%}
             {%- endif -%}
             {%- set described = run_query('describe ' ~ view) -%}
             {%- set types = {} -%}
