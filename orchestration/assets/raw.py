@@ -160,9 +160,7 @@ def load_patents(con, log, incremental: bool = False) -> dict:
 
 def patent_increment(con) -> int | None:
     """The first patent_key the last patents load appended (INCREMENT_TABLE), or None."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
-                         "= 'raw' AND table_name = 'patent_increment'").fetchone()[0]
-    if not exists:
+    if not schema.table_exists(con, INCREMENT_TABLE):
         return None
     row = con.execute(f"SELECT new_from_key FROM {INCREMENT_TABLE}").fetchone()
     return None if row is None else row[0]

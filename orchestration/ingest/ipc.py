@@ -182,10 +182,10 @@ def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = N
     started = time.perf_counter()
     loaded_at = loaded_at or datetime.now(UTC).replace(tzinfo=None)
     stamp = f"{quote_literal(loaded_at.isoformat(sep=' '))}::TIMESTAMP"
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
-                         "= 'raw' AND table_name = 'ipc_pieces'").fetchone()[0]
+    if not schema.table_exists(con, PIECES_TABLE):
+        new_from_key = None
     with unordered(con):
-        stats = _normalize(con, stamp, new_from_key if exists else None)
+        stats = _normalize(con, stamp, new_from_key)
     stats["seconds"] = round(time.perf_counter() - started, 3)
     return stats
 

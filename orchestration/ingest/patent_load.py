@@ -142,9 +142,7 @@ def _loaded_prefix(con: duckdb.DuckDBPyConnection, landing_files: list[LandingFi
     """How many of `landing_files` (in relative-path order) raw.patents already holds as a
     full load would have left them, with nothing else: 0 when it holds anything different
     (a file changed, removed or inserted before a loaded one), or when no file is new."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema "
-                         "= 'raw' AND table_name = 'patents'").fetchone()[0]
-    if not exists:
+    if not schema.table_exists(con, TARGET_TABLE):
         return 0
     # one row per file index (patent_key >> 32), its provenance read from its first row only:
     # a literal list of keys, so that the scan skips the row groups without one

@@ -94,6 +94,13 @@ QUARANTINE_DDL = (
 )
 
 
+def table_exists(con, relation: str) -> bool:
+    """Whether `schema.table` exists in the connection's database."""
+    schema_name, table = relation.split(".")
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
+                       "AND table_name = ?", [schema_name, table]).fetchone()[0] > 0
+
+
 def ensure_quarantine(con) -> None:
     """Create quality.quarantine, or migrate one written by an older version (every column
     VARCHAR) in place: its row and column numbers become BIGINT (TRY_CAST: they were
