@@ -18,8 +18,8 @@ DBT_PROJECT = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.D
 def prepare_manifest(force: bool = False) -> None:
     """Write target/manifest.json with `dbt parse`, through dagster-dbt's own preparer.
 
-    The parse sees the profile the runs will see (DRI_DUCKDB_PATH, read by profiles.yml, set
-    to the working file as `definitions.build_definitions` sets it for the runs): dbt reuses
+    The parse sees the profile the runs will see (paths.dbt_profile_env, read by profiles.yml,
+    as `definitions.build_definitions` sets it for the runs): dbt reuses
     a parse (partial parsing, dagster-dbt copies partial_parse.msgpack into the run's target
     folder) only when the connection settings, the path among them, are equal; otherwise
     every run says "Unable to do partial parsing ... profile has changed" and parses again."""
@@ -28,16 +28,18 @@ def prepare_manifest(force: bool = False) -> None:
     if (not force and DBT_PROJECT.manifest_path.exists() and stamp.exists()
             and stamp.read_text(encoding="utf-8") == inputs):
         return
-    before = os.environ.get("DRI_DUCKDB_PATH")
-    os.environ["DRI_DUCKDB_PATH"] = str(paths.work_db_path())
+    profile_env = paths.dbt_profile_env()
+    before = {name: os.environ.get(name) for name in profile_env}
+    os.environ.update(profile_env)
     try:
         DBT_PROJECT.preparer.prepare(DBT_PROJECT)
         stamp.write_text(inputs, encoding="utf-8")
     finally:
-        if before is None:
-            os.environ.pop("DRI_DUCKDB_PATH", None)
-        else:
-            os.environ["DRI_DUCKDB_PATH"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def project_digest() -> str:
@@ -46,10 +48,10 @@ def project_digest() -> str:
 
 
 def _parse_inputs() -> str:
-    """What a parse depends on: the project's files, the profile's path and dbt's version.
+    """What a parse depends on: the project's files, the profile's settings and dbt's version.
     Equal to the last parse's (the stamp beside the manifest): the manifest is current, and
     the few seconds of `dbt parse` are saved."""
     digest = hashlib.sha256(project_digest().encode())
-    digest.update(str(paths.work_db_path()).encode())
+    digest.update(repr(sorted(paths.dbt_profile_env().items())).encode())
     digest.update(version("dbt-core").encode())
     return digest.hexdigest()

@@ -68,10 +68,9 @@ def build_definitions() -> Definitions:
     fresh Definitions at a temporary warehouse through the environment."""
     work_db = paths.work_db_path()
     work_db.parent.mkdir(parents=True, exist_ok=True)
-    # dbt runs as a subprocess and finds the same file through this variable (profiles.yml).
-    os.environ["DRI_DUCKDB_PATH"] = str(work_db)
-    # and runs with the memory limit the build's own connections get
-    os.environ[paths.MEMORY_LIMIT_ENV] = paths.duckdb_memory_limit()
+    # dbt runs as a subprocess and finds the same file, with the memory limit the build's own
+    # connections get, through these variables (profiles.yml).
+    os.environ.update(paths.dbt_profile_env())
     # Runs started by `dri ui` (the sensor's, the UI's) write their history as `dri build` does.
     write_history_without_fsync()
     return Definitions(

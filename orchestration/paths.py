@@ -43,6 +43,13 @@ def duckdb_memory_limit() -> str:
     return f"{max(1, total // 2 // 10**9)}GB"
 
 
+def dbt_profile_env() -> dict[str, str]:
+    """The environment profiles.yml reads for the DuckDB target: the working file and the
+    memory limit. The parse and the runs must see the same values: dbt reuses a parse
+    (partial parsing) only when the profile is equal, else it parses all again every run."""
+    return {"DRI_DUCKDB_PATH": str(work_db_path()), MEMORY_LIMIT_ENV: duckdb_memory_limit()}
+
+
 def dbt_run_dir() -> Path:
     """dbt's target and log folder for the build's runs, beside the working file it belongs
     to: one fixed folder, emptied at the start of each dbt run, so only the last run's

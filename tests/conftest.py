@@ -41,7 +41,10 @@ def warehouse_env(root: Path) -> dict[str, str]:
         "DAGSTER_HOME": str(root / "dagster_home"),
         "GX_ANALYTICS_ENABLED": "false",
     })
-    env.pop("DRI_DUCKDB_PATH", None)
+    # What importing orchestration.definitions in this process set: a user's `dri` does not
+    # inherit it (the parse and the runs must agree on it by themselves).
+    for name in ("DRI_DUCKDB_PATH", "DRI_DUCKDB_MEMORY_LIMIT"):
+        env.pop(name, None)
     return env
 
 

@@ -173,8 +173,8 @@ def test_every_check_has_a_description(graph) -> None:
     assert len(specs) > 500  # dbt tests and GX suites
     assert not [key for key, spec in specs.items() if not (spec.description or "").strip()]
     by_name = {(k.asset_key, k.name): s.description for k, s in specs.items()}
-    assert by_name[(CITY_PANEL, "not_null_city_panel_city_code")] == (
-        "`city_code` of marts.city_panel is never NULL.")
+    assert by_name[(AssetKey(["marts", "dri_index"]), "not_null_dri_index_city_code")] == (
+        "`city_code` of marts.dri_index is never NULL.")
     singular = by_name[(AssetKey(["marts", "city_panel_balanced"]),
                         "assert_city_panel_balanced_is_balanced")]
     assert singular.startswith("marts.city_panel_balanced is balanced")

@@ -117,6 +117,27 @@ def test_build_output_is_plain_short_and_timed(built_warehouse: Warehouse) -> No
     assert not list((ROOT / "dbt_project" / "target").glob(f"dri_dbt_models-{run_id[:7]}-*"))
 
 
+def test_not_null_constraints_hold_in_the_published_file(built_warehouse: Warehouse) -> None:
+    """The marts whose contract declares `not_null` constraints (in place of not_null test
+    nodes) have those columns NOT NULL in the published file, which DuckDB enforces on every
+    write, and the copy made at publish keeps them."""
+    import json
+
+    manifest = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    declared = {
+        (node["name"], column)
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
+        for column, props in node["columns"].items()
+        if any(c["type"] == "not_null" for c in props.get("constraints", []))
+    }
+    assert len(declared) > 150 and ("city_panel", "city_code") in declared
+    not_null = set(map(tuple, query(built_warehouse, """
+        SELECT table_name, column_name FROM duckdb_columns()
+        WHERE schema_name = 'marts' AND NOT is_nullable""").itertuples(index=False)))
+    assert declared == not_null
+
+
 def test_provenance_and_quarantine_tables(built_warehouse: Warehouse) -> None:
     files = query(built_warehouse, "SELECT * FROM raw.landing_files")
     demo = files[files["kind"].isin(["city_yearbook", "patents"])]
