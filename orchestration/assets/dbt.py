@@ -6,7 +6,9 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -223,19 +225,29 @@ class _Tee:
             stream.flush()
 
 
-def fresh_run_dir() -> Path:
+@contextlib.contextmanager
+def fresh_run_dir() -> Iterator[Path]:
     """The fixed target folder of this run (paths.dbt_run_dir), emptied: only the last run's
-    artifacts are kept. Per-run folders that dagster-dbt's default left in the project's
-    target/ before (`<op>-<run>-<uuid>`, about 36 MB each) are removed once they are ten
-    minutes old (a run in another checkout state could still be writing a younger one)."""
+    artifacts are kept. The last run's folder is renamed aside and deleted while dbt runs (its
+    1,500 files took 2 s to unlink here, in the way of every run); done when the block ends.
+    Per-run folders that dagster-dbt's default left in the project's target/ before
+    (`<op>-<run>-<uuid>`, about 36 MB each) are removed once they are ten minutes old (a run
+    in another checkout state could still be writing a younger one)."""
     run_dir = paths.dbt_run_dir()
-    shutil.rmtree(run_dir, ignore_errors=True)
+    if run_dir.exists():
+        run_dir.rename(run_dir.with_name(f"{run_dir.name}.old-{uuid.uuid4().hex[:8]}"))
     run_dir.mkdir(parents=True, exist_ok=True)
+    old = [*run_dir.parent.glob(f"{run_dir.name}.old-*")]
     legacy = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
-    for old in legacy.glob(f"{dri_dbt_models.op.name}-*-*"):
-        if old.is_dir() and time.time() - old.stat().st_mtime > 600:
-            shutil.rmtree(old, ignore_errors=True)
-    return run_dir
+    old += [path for path in legacy.glob(f"{dri_dbt_models.op.name}-*-*")
+            if path.is_dir() and time.time() - path.stat().st_mtime > 600]
+    cleanup = threading.Thread(target=lambda: [shutil.rmtree(path, ignore_errors=True)
+                                               for path in old], daemon=True)
+    cleanup.start()
+    try:
+        yield run_dir
+    finally:
+        cleanup.join()
 
 
 prepare_manifest()
@@ -249,25 +261,25 @@ prepare_manifest()
 def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
     # A fixed target folder: dagster-dbt copies the parse's partial_parse.msgpack into it
     # (it is empty), so dbt does not parse the project again, and nothing piles up.
-    run_dir = fresh_run_dir()
-    digest = project_digest()
-    unit_tests = not unit_tests_passed(digest)
-    with duckdb_lib.connect(str(paths.work_db_path())) as con:
-        increment = patent_increment(con)
-    if increment is not None:
-        context.log.info(f"patents: only the records from patent_key {increment} are new; "
-                         "int_patents_classified recomputes their application years only")
-    if not unit_tests:
-        context.log.info("dbt unit tests skipped: they passed on this dbt project's code in an "
-                         "earlier run, and only data changed since")
-    # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
-    # its path) and echo them only when asked.
-    with paths.dbt_output_log().open("w", encoding="utf-8") as log:
-        echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
-        with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
-            invocation = dbt.cli(dbt_build_args(unit_tests, increment), context=context,
-                                 target_path=run_dir)
-            events = list(invocation.stream())
+    with fresh_run_dir() as run_dir:
+        digest = project_digest()
+        unit_tests = not unit_tests_passed(digest)
+        with duckdb_lib.connect(str(paths.work_db_path())) as con:
+            increment = patent_increment(con)
+        if increment is not None:
+            context.log.info(f"patents: only the records from patent_key {increment} are new; "
+                             "int_patents_classified recomputes their application years only")
+        if not unit_tests:
+            context.log.info("dbt unit tests skipped: they passed on this dbt project's code "
+                             "in an earlier run, and only data changed since")
+        # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
+        # its path) and echo them only when asked.
+        with paths.dbt_output_log().open("w", encoding="utf-8") as log:
+            echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
+            with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
+                invocation = dbt.cli(dbt_build_args(unit_tests, increment), context=context,
+                                     target_path=run_dir)
+                events = list(invocation.stream())
     if increment is not None:
         with duckdb_lib.connect(str(paths.work_db_path())) as con:
             con.execute(f"DELETE FROM {INCREMENT_TABLE}")

@@ -107,6 +107,7 @@ def test_build_output_is_plain_short_and_timed(built_warehouse: Warehouse) -> No
     assert " OK created sql " not in out and " PASS " not in out
     log = Path(re.search(r"^dbt output: (.+)$", out, re.M).group(1))
     assert log.parent == built_warehouse.root / "warehouse" / "work" / "dbt_run"
+    assert not list(log.parent.parent.glob("dbt_run.old-*"))  # the last run's only
     dbt_lines = log.read_text(encoding="utf-8")
     assert " OK created sql table model marts.city_panel " in dbt_lines
     assert "Unable to do partial parsing" not in dbt_lines  # dbt reuses `dbt parse`
