@@ -11,20 +11,39 @@ operating system and goes on. A crash of the build process loses nothing; only a
 system crash or a power cut in the second after a write can damage the history file, and the
 history is a log of runs, not data: the warehouse itself is DuckDB, written elsewhere and
 published by an atomic rename.
+
+And it is written through one SQLAlchemy engine per database file, kept for the life of the
+process (`PooledSqliteEventLogStorage`): Dagster's own SQLite event log creates an engine and
+opens a new connection for every event it stores, two or three per event (the run's file,
+then the cross-run index), 4.7 ms per event against 0.5 ms with the engines kept (measured
+here); a build stores some 2,000 events. The files and their tables are Dagster's own, so
+`dagster dev` and any Dagster process read them as usual.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from dagster import Field, StringSource
+from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
 
 from orchestration import paths
 
 _registered = False
+
+_OLD_INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+INSTANCE_CONFIG = _OLD_INSTANCE_CONFIG + """\
+event_log_storage:
+  module: orchestration.run_history
+  class: PooledSqliteEventLogStorage
+"""
 
 
 def use_dagster_home() -> Path:
@@ -33,8 +52,10 @@ def use_dagster_home() -> Path:
     home = paths.dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    # A history written before the pooled event log was configured is upgraded in place (same
+    # files); a dagster.yaml the user changed is left as it is.
+    if not config.exists() or config.read_text(encoding="utf-8") == _OLD_INSTANCE_CONFIG:
+        config.write_text(INSTANCE_CONFIG, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home)
     write_history_without_fsync()
     return home
@@ -56,3 +77,48 @@ def _no_fsync_for_history(dbapi_connection, _record) -> None:
     row = dbapi_connection.execute("PRAGMA database_list").fetchone()
     if home and row and row[2] and Path(row[2]).resolve().is_relative_to(Path(home).resolve()):
         dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+class PooledSqliteEventLogStorage(SqliteEventLogStorage):
+    """Dagster's SQLite event log (one file per run and a cross-run index, in
+    `$DAGSTER_HOME/history/runs/` unless `base_dir` says otherwise) with one engine per file
+    for the life of the process: its connections are pooled, not opened per event."""
+
+    def __init__(self, base_dir: str | None = None, inst_data=None) -> None:
+        self._engines: dict[str, Engine] = {}  # the parent's __init__ connects already
+        super().__init__(base_dir or default_event_log_dir(), inst_data=inst_data)
+
+    @classmethod
+    def config_type(cls) -> dict:
+        return {"base_dir": Field(StringSource, is_required=False)}
+
+    @classmethod
+    def from_config_value(cls, inst_data, config_value) -> PooledSqliteEventLogStorage:
+        return cls(inst_data=inst_data, **config_value)
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[Connection]:
+        with self._db_lock:
+            engine = self._engines.get(shard)
+            if engine is None:
+                # check_same_thread off: the pool hands a connection to one thread at a time,
+                # not always the one that opened it (the build's progress thread reads too).
+                engine = create_engine(self.conn_string_for_shard(shard), connect_args={
+                    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+                if shard not in self._initialized_dbs:
+                    self._initdb(engine)
+                    self._initialized_dbs.add(shard)
+                self._engines[shard] = engine
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def dispose(self) -> None:
+        super().dispose()
+        for engine in self._engines.values():
+            engine.dispose()
+        self._engines.clear()
+
+
+def default_event_log_dir() -> str:
+    """Where Dagster's default SQLite storage keeps the event logs of DAGSTER_HOME."""
+    return str(Path(os.environ["DAGSTER_HOME"]) / "history" / "runs")
