@@ -98,6 +98,8 @@ def test_build_output_is_plain_short_and_timed(built_warehouse: Warehouse) -> No
     out, err = built_warehouse.build_output, built_warehouse.build_stderr
     assert not ANSI_ESCAPE.search(out) and not ANSI_ESCAPE.search(err)
     assert "singular test" not in out + err and "AssetObservation" not in out + err
+    assert "Warning:" not in out + err, [line for line in (out + err).splitlines()
+                                         if "Warning:" in line]
     assert "│ studies/paper002_city/heterogeneity_hu_line " in out  # whole name, one line
     assert "Time by step (slowest first)" in out and "│ dri_dbt_models " in out
     phases = re.search(r"^Time by phase: ingest [\d.]+ s, dbt [\d.]+ s, checks [\d.]+ s, "
