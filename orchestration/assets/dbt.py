@@ -225,6 +225,17 @@ class _Tee:
             stream.flush()
 
 
+PARTIAL_PARSE = "partial_parse.msgpack"
+PARSE_ROOT = "dbt_project_dir.txt"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 @contextlib.contextmanager
 def fresh_run_dir() -> Iterator[Path]:
     """The fixed target folder of this run (paths.dbt_run_dir), emptied: only the last run's
@@ -232,11 +243,21 @@ def fresh_run_dir() -> Iterator[Path]:
     1,500 files took 2 s to unlink here, in the way of every run); done when the block ends.
     Per-run folders that dagster-dbt's default left in the project's target/ before
     (`<op>-<run>-<uuid>`, about 36 MB each) are removed once they are ten minutes old (a run
-    in another checkout state could still be writing a younger one)."""
+    in another checkout state could still be writing a younger one). The parse state is kept."""
     run_dir = paths.dbt_run_dir()
+    last = run_dir.with_name(f"{run_dir.name}.old-{uuid.uuid4().hex[:8]}")
     if run_dir.exists():
-        run_dir.rename(run_dir.with_name(f"{run_dir.name}.old-{uuid.uuid4().hex[:8]}"))
+        run_dir.rename(last)
     run_dir.mkdir(parents=True, exist_ok=True)
+    # The last run's parse state, made with this warehouse's profile and nothing invalidated,
+    # goes on to the next run (dagster-dbt copies the project's one only into a folder that
+    # has none; that one has its seeds marked as changed, so every run parsed them again).
+    # dbt checks it against the project files, profile and vars itself, but not against the
+    # project's folder, which its seeds' paths name: it goes on only from the same folder.
+    here = str(DBT_PROJECT.project_dir.resolve())
+    if (last / PARTIAL_PARSE).exists() and _read(last / PARSE_ROOT) == here:
+        (last / PARTIAL_PARSE).rename(run_dir / PARTIAL_PARSE)
+    (run_dir / PARSE_ROOT).write_text(here, encoding="utf-8")
     old = [*run_dir.parent.glob(f"{run_dir.name}.old-*")]
     legacy = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
     old += [path for path in legacy.glob(f"{dri_dbt_models.op.name}-*-*")
