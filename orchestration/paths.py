@@ -53,7 +53,7 @@ def dbt_profile_env() -> dict[str, str]:
 def dbt_run_dir() -> Path:
     """dbt's target and log folder for the build's runs, beside the working file it belongs
     to: one fixed folder, emptied at the start of each dbt run, so only the last run's
-    artifacts (run_results.json, compiled SQL, dbt.log) stay. dagster-dbt's default would
+    artifacts (dbt_output.log, compiled SQL, dbt.log) stay. dagster-dbt's default would
     leave a new `dbt_project/target/<step>-<run>-<uuid>/` of about 36 MB behind every run."""
     return work_db_path().parent / "dbt_run"
 

@@ -161,11 +161,14 @@ def dbt_build_args(unit_tests: bool = True, patents_new_from_key: int | None = N
     No colours: dbt's lines go to a log file (and, with --verbose, wherever stdout goes), and
     dbt colours them whether or not that is a terminal. dbt's own debug log file (some 20 MB
     a run) keeps warnings and errors only: the per-node lines are in the output log.
+    `--no-write-json`: no manifest.json (written twice a run, 1-4 s here; the project's own
+    target/ has it), run_results.json or graph.gpickle in the run folder; the output log
+    has each node's result and seconds.
     `unit_tests=False`: dbt's unit tests, which test the SQL on fixed inputs and not the data,
     are left out (see unit_tests_passed). `patents_new_from_key`: the patents refresh only
     appended the records from this key on, so int_patents_classified recomputes their
     application years only."""
-    args = ["build", "--no-use-colors", "--log-level-file", "warn"]
+    args = ["build", "--no-use-colors", "--log-level-file", "warn", "--no-write-json"]
     if patents_new_from_key is not None:
         args += ["--vars", json.dumps({"patents_new_from_key": patents_new_from_key})]
     return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
@@ -184,10 +187,10 @@ def unit_tests_passed(digest: str) -> bool:
     return stamp.exists() and stamp.read_text(encoding="utf-8") == digest
 
 
-def _runs_every_unit_test(invocation) -> bool:
+def _runs_everything(context: AssetExecutionContext) -> bool:
     """A run of a subset (a refresh) runs the unit tests of its models only."""
-    ran = {r["unique_id"] for r in invocation.get_artifact("run_results.json")["results"]}
-    return set(invocation.manifest.get("unit_tests", {})) <= ran
+    return (context.selected_asset_keys == context.assets_def.keys
+            and context.selected_asset_check_keys == context.assets_def.check_keys)
 
 
 def with_row_counts(context: AssetExecutionContext, events: list, database: str) -> Iterator:
@@ -304,6 +307,6 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Itera
     if increment is not None:
         with duckdb_lib.connect(str(paths.work_db_path())) as con:
             con.execute(f"DELETE FROM {INCREMENT_TABLE}")
-    if unit_tests and invocation.is_successful() and _runs_every_unit_test(invocation):
+    if unit_tests and invocation.is_successful() and _runs_everything(context):
         _unit_tests_stamp().write_text(digest, encoding="utf-8")
     yield from with_row_counts(context, events, str(paths.work_db_path()))
