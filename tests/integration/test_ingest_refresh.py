@@ -143,6 +143,12 @@ def test_refresh_gives_what_a_full_build_gives(built_warehouse: Warehouse,
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "refresh_city_yearbook" in proc.stdout
     assert differing_tables(warehouse_copy.published, built_warehouse.published) == []
+    # dbt's unit tests passed on this dbt project in the full build: not run again, and the
+    # run reused its parse
+    dbt_lines = (warehouse_copy.root / "warehouse" / "work" / "dbt_run" / "dbt_output.log"
+                 ).read_text(encoding="utf-8")
+    assert " PASS " in dbt_lines and " unit_test " not in dbt_lines
+    assert "partial parsing" not in dbt_lines
     # and the warehouse knows it is current: nothing to do now
     assert "up to date" in run_dri(warehouse_copy.env, "build").stdout
 
