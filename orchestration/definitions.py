@@ -6,12 +6,11 @@ import os
 from collections.abc import Sequence
 
 from dagster import AssetsDefinition, AssetSpec, Definitions, map_asset_specs
-from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.assets import publish, raw, studies
-from orchestration.assets.dbt import dri_dbt_models
+from orchestration.assets.dbt import DriDbtCliResource, dri_dbt_models
 from orchestration.assets.landing import DATA_OWNER, FILE_ASSETS, RESEARCH_OWNER
 from orchestration.automation import (
     BUILD_JOB,
@@ -82,7 +81,7 @@ def build_definitions() -> Definitions:
         resources={
             "duckdb": DuckDBResource(database=str(work_db), connection_config={
                 "memory_limit": paths.duckdb_memory_limit()}),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT),
+            "dbt": DriDbtCliResource(project_dir=DBT_PROJECT),
         },
     )
 
