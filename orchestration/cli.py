@@ -166,11 +166,14 @@ def ingest(
 
     from orchestration.ingest.inspect import check
     from orchestration.ingest.landing import SIDECAR_SUFFIX
+    from orchestration.ingest.reading_cache import ReadingCache
 
+    # The readings land in the cache the refresh reads from: each file is read once.
+    cache = ReadingCache(paths.readings_dir())
     accepted: list[tuple[Path, str]] = []
     failed = False
     for path in files:
-        checked = check(path, kind)
+        checked = check(path, kind, read=cache.read)
         lines = checked.report.lines()
         if checked.report.error:
             err.print(f"[red]rejected[/] {checked.report.error}")

@@ -50,6 +50,11 @@ def dbt_profile_env() -> dict[str, str]:
     return {"DRI_DUCKDB_PATH": str(work_db_path()), MEMORY_LIMIT_ENV: duckdb_memory_limit()}
 
 
+def readings_dir() -> Path:
+    """What the readers made of each landing file (orchestration/ingest/reading_cache.py)."""
+    return work_db_path().parent / "readings"
+
+
 def dbt_run_dir() -> Path:
     """dbt's target and log folder for the build's runs, beside the working file it belongs
     to: one fixed folder, emptied at the start of each dbt run, so only the last run's

@@ -72,7 +72,7 @@ def load_source(con, source: RawSource, log) -> dict:
     files, duplicates = landing.deduplicate(found)
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
-    cache = ReadingCache(paths.work_db_path().parent / "readings")
+    cache = ReadingCache(paths.readings_dir())
     taken = intake.take_in(files, source.kind, [f.relpath for f in landing.newest_first(files)],
                            read=cache.read)
     cache.prune(source.kind)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +30,11 @@ class Checked:
         return self.report.error is None and self.report.landed == 0
 
 
-def check(path: Path, kind: str | None = None) -> Checked:
+def check(path: Path, kind: str | None = None, read: Callable | None = None) -> Checked:
     """Read `path` the way the pipeline will, regions and indicators matched; never raises for
-    a file that cannot be read (the report carries the error)."""
+    a file that cannot be read (the report carries the error). `read` replaces
+    readers.read_tables (`dri ingest` passes the warehouse's ReadingCache.read, so the
+    refresh that follows does not read the file again)."""
     name = str(path)
     try:
         kind = kind or guess_kind(path)
@@ -49,7 +52,8 @@ def check(path: Path, kind: str | None = None) -> Checked:
                                    quarantined=Counter({"patent row not readable": bad}) if bad
                                    else Counter())
         return Checked(path, kind, report, None)
-    taken = intake.take_in([file], kind, names={file.relpath: name})
+    taken = intake.take_in([file], kind, names={file.relpath: name},
+                           **({"read": read} if read else {}))
     report = taken.reports[file.relpath]
     if report.error:
         report.error = report.error.replace(file.relpath, name, 1)

@@ -74,3 +74,23 @@ def test_a_damaged_entry_is_read_again(tmp_path):
     cache = ReadingCache(tmp_path / "cache")
     assert _take(cache, [a]).values["value"].tolist() == [100.0]
     assert cache.hits == 0
+
+
+def test_the_ingest_check_fills_the_cache_the_landed_copy_reads(tmp_path):
+    """`dri ingest` checks a file where the user has it; the refresh then reads the copy in
+    the landing zone: the same bytes, sidecar and landing path, so it is read once."""
+    import shutil
+
+    from orchestration.ingest.inspect import check
+
+    outside = _xlsx(tmp_path / "downloads" / "ccsy_2021.xlsx")
+    cache = ReadingCache(tmp_path / "cache")
+    checked = check(outside, "city_yearbook", read=cache.read)
+    assert checked.report.error is None and checked.report.landed > 0 and cache.hits == 0
+    landed = tmp_path / "landing" / "city_yearbook" / outside.name
+    landed.parent.mkdir(parents=True)
+    shutil.copy2(outside, landed)
+    refresh = ReadingCache(tmp_path / "cache")
+    taken = _take(refresh, [landed])
+    assert refresh.hits == 1
+    pd.testing.assert_frame_equal(taken.values, checked.taken.values)
