@@ -67,7 +67,6 @@ from orchestration.spatial import BOUNDARY_MODEL, boundaries_fingerprint, read_b
 REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
 
 
-
 def _entity_names(panel: pd.DataFrame, spec: StudySpec) -> dict:
     """Entity -> label for the figures: <x>_name_en beside <x>_code, else <x>_name when it
     is plain ASCII (the machines have no CJK font, so Chinese names would print as boxes),
