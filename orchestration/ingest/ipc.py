@@ -23,33 +23,42 @@ count.
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime
 
 import duckdb
+import jinja2
 
+from orchestration import paths
 from orchestration.ingest import schema
 from orchestration.ingest.patents import quote_literal, unordered
 
 PIECES_TABLE = "raw.ipc_pieces"
 CODES_TABLE = "raw.ipc_codes"
 
-# Full-width ASCII (U+FF01..U+FF5E), the ideographic space and the no-break space, folded to
-# ASCII: what NFKC does for these characters (DuckDB's nfc_normalize does not fold them).
-_FULL_WIDTH = "".join(chr(0xFF01 + i) for i in range(94)) + "\u3000\u00a0"
-_ASCII = "".join(chr(0x21 + i) for i in range(94)) + "  "
+# The normalization SQL has one source for both engines: the Jinja macros of
+# dbt_project/macros/ipc/ipc_normalize.sql (patterns, folding, tokenizer, canonical form, code
+# key). The spark target's models call them through dbt; the ingest renders them here with
+# plain Jinja, dialect 'duckdb', so the two builds cannot drift apart.
+IPC_MACROS = paths.DBT_PROJECT_DIR / "macros" / "ipc" / "ipc_normalize.sql"
 
-# Separators between codes. A separator with spaces around it ('; ') is split as one, so
-# the pieces of a field come out trimmed and `G06F 17/30;H04L 29/08` and
-# `G06F 17/30; H04L 29/08` give the same pieces.
-_SEPARATORS = ";,，；"
-# One code, as the tokenizer sees it (after folding and upper-casing): a section letter (any,
-# checked after), 2 digits, a subclass letter, then the compact DOCDB group or a
-# main group '/' subgroup with optional spaces.
-_CODE = r"[A-Z][0-9]{2}[A-Z](?:[0-9]{10}|\s*[0-9]{1,4}\s*/\s*[0-9]{1,6})"
-_EDITION = r"\(\s*[0-9]{4}\s*\.\s*[0-9]{1,2}\s*\)"
-_CODES_ONLY = r"(?:" + _CODE + r"\s*)+"
-_SPLIT = r"\s*[" + _SEPARATORS + r"]\s*"
+
+@functools.cache
+def _macros():
+    env = jinja2.Environment(extensions=["jinja2.ext.do"], autoescape=False)
+    return env.from_string(IPC_MACROS.read_text(encoding="utf-8")).module
+
+
+def _render(macro: str, *args: str) -> str:
+    return str(getattr(_macros(), macro)(*args)).strip()
+
+
+# Separators between codes (a separator with spaces around it, '; ', is split as one, so the
+# pieces of a field come out trimmed and `G06F 17/30;H04L 29/08` and `G06F 17/30; H04L 29/08`
+# give the same pieces), and the pattern that splits on them.
+_SEPARATORS = _render("ipc_separators")
+_SPLIT = _render("ipc_split_pattern")
 
 
 def split_sql(field: str) -> str:
@@ -68,77 +77,7 @@ def normalize_pieces_sql(pieces: str) -> str:
     code found in a piece — piece, sub_index (1-based within the piece), ipc_code, section,
     class, subclass, main_group, subgroup — or one row with `error` set when the piece (or
     a code in it) does not parse. Pieces that are empty after cleaning give no row."""
-    code = quote_literal(_CODE)
-    return f"""
-    WITH cleaned AS (
-        SELECT piece,
-               trim(regexp_replace(
-                   upper(translate(piece, {quote_literal(_FULL_WIDTH)}, {quote_literal(_ASCII)})),
-                   {quote_literal(_EDITION)}, ' ', 'g')) AS text
-        FROM {pieces}
-    ),
-    tokenized AS (
-        SELECT piece, text,
-               CASE WHEN regexp_full_match(text, {quote_literal(_CODES_ONLY)})
-                    THEN regexp_extract_all(text, {code}) END AS codes
-        FROM cleaned
-        WHERE text <> ''
-    ),
-    codes AS (
-        SELECT piece, CAST(sub_index AS INTEGER) AS sub_index,
-               regexp_replace(token, '\\s', '', 'g') AS token
-        FROM (SELECT piece, unnest(codes) AS token, generate_subscripts(codes, 1) AS sub_index
-              FROM tokenized WHERE codes IS NOT NULL)
-    ),
-    parts AS (
-        SELECT piece, sub_index, token,
-               token[1] AS section,
-               token[1:3] AS class,
-               token[1:4] AS subclass,
-               CASE WHEN contains(token, '/') THEN split_part(token[5:], '/', 1)
-                    ELSE token[5:8] END AS main_digits,
-               CASE WHEN contains(token, '/') THEN split_part(token, '/', 2)
-                    ELSE token[9:14] END AS sub_digits
-        FROM codes
-    ),
-    checked AS (
-        SELECT piece, sub_index, section, class, subclass,
-               CAST(main_digits AS INTEGER) AS main_group,
-               regexp_replace(sub_digits, '^([0-9]{{2}}[0-9]*?)0*$', '\\1') AS subgroup,
-               CASE
-                   WHEN section NOT BETWEEN 'A' AND 'H'
-                       THEN 'unknown IPC section ''' || section || ''' (A-H)'
-                   WHEN CAST(main_digits AS INTEGER) = 0 THEN 'main group 0'
-                   WHEN length(sub_digits) < 2
-                       THEN 'one-digit subgroup ''/' || sub_digits
-                            || ''' is ambiguous (/0' || sub_digits || ' or /' || sub_digits
-                            || '0?)'
-               END AS error
-        FROM parts
-    )
-    SELECT piece, sub_index,
-           CASE WHEN error IS NULL
-                THEN subclass || ' ' || CAST(main_group AS VARCHAR) || '/' || subgroup
-           END AS ipc_code,
-           CASE WHEN error IS NULL THEN section END AS section,
-           CASE WHEN error IS NULL THEN class END AS class,
-           CASE WHEN error IS NULL THEN subclass END AS subclass,
-           CASE WHEN error IS NULL THEN main_group END AS main_group,
-           CASE WHEN error IS NULL THEN subgroup END AS subgroup,
-           error
-    FROM checked
-    UNION ALL
-    SELECT piece, 1 AS sub_index, NULL, NULL, NULL, NULL, NULL, NULL,
-           CASE
-               WHEN regexp_full_match(text, '[A-Z][0-9]{{2}}[A-Z]')
-                   THEN 'subclass only, no main group / subgroup'
-               WHEN regexp_full_match(text, '[A-Z][0-9]{{2}}[A-Z]\\s*[0-9]{{1,4}}')
-                   THEN 'main group without subgroup'
-               ELSE 'not an IPC code (expected e.g. G06F 17/30)'
-           END AS error
-    FROM tokenized
-    WHERE codes IS NULL
-    """
+    return _render("ipc_normalize_pieces_sql", pieces, "duckdb")
 
 
 def normalize_ipc_codes(con: duckdb.DuckDBPyConnection, spellings: list[str]) -> list[dict]:
@@ -194,9 +133,7 @@ def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = N
 # group and subgroup (6 digits, as the decimal it is: /3 = /300000) side by side in decimal,
 # G06F 17/30 -> 15761 0017 300000. The same code has the same key in every build and in a
 # build that adds a year to the others, and keys sort in code order.
-CODE_KEY_SQL = """CAST(((((instr('ABCDEFGH', section) - 1) * 100 + CAST(class[2:3] AS INTEGER))
-        * 26 + ascii(subclass[4]) - 65) * 10000 + main_group) * 1000000
-        + CAST(rpad(subgroup, 6, '0') AS INTEGER) AS BIGINT)"""
+CODE_KEY_SQL = _render("ipc_code_key_sql")
 
 # A piece of a field (split on ';') that holds another separator is split further in the
 # dictionary (by _SPLIT), so the per-patent lookup only ever splits on ';'.

@@ -1,7 +1,7 @@
 {{ config(alias='ipc_pieces', materialized='table') }}
 
 -- raw.ipc_pieces on the spark target: the piece dictionary as the DuckDB ingest writes it
--- (orchestration/ingest/ipc.py _normalize step 2; macros/spark/ipc.sql): per entry its codes
+-- (orchestration/ingest/ipc.py _normalize step 2; the normalization is macros/ipc/ipc_normalize.sql): per entry its codes
 -- in printed order, each once, the code it means as a main IPC, and what does not parse.
 
 with
@@ -14,7 +14,7 @@ entries as (
 
 normalized as (
 
-    {{ spark_normalize_pieces_sql('(select distinct sub as piece from entries)') }}
+    {{ ipc_normalize_pieces_sql('(select distinct sub as piece from entries)', target.type) }}
 
 ),
 
