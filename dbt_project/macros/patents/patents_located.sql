@@ -295,7 +295,7 @@ short_candidates as (
 
 ),
 
-matches_raw as (
+matches_raw as ({% if 'matches_raw' in staged %}select * from {{ ref('int_patents_located_candidates') }}{% else %}
 
     select full_candidates.*, names_distinct.level, names_distinct.province_code,
         names_distinct.city_code, false as is_short
@@ -311,7 +311,7 @@ matches_raw as (
         on short_candidates.candidate = names_distinct.name
         and names_distinct.is_short
 
-),
+{% endif %}),
 
 -- short names: provinces and cities at the start; a city right after its province; a county
 -- right after its province or city (matched in full or at the start)
@@ -525,4 +525,4 @@ select * from {{ output }}
     {{ return(adapter.dispatch('spark_located_stages', 'dri')()) }}
 {%- endmacro %}
 {% macro default__spark_located_stages() %}{{ return([]) }}{% endmacro %}
-{% macro spark__spark_located_stages() %}{{ return(['addresses', 'matches', 'addresses_located']) }}{% endmacro %}
+{% macro spark__spark_located_stages() %}{{ return(['addresses', 'matches_raw', 'matches', 'addresses_located']) }}{% endmacro %}
