@@ -176,10 +176,13 @@ def main() -> None:
 
     con = duckdb.connect(str(duck["db"]), read_only=True)
     compared = spark.compare_with_duckdb(con, sp["root"])
-    con.close()
     for c in compared:
         state = "equal" if c.equal else f"DIFFERENT ({c.mismatched_rows} rows)"
         print(f"  {c.table:<45} {c.duckdb_rows:>8} rows  {state}  max diff {c.max_abs_diff:.1e}")
+    q = spark.compare_ipc_quarantine(con, sp["root"])
+    state = "equal" if q.equal else f"DIFFERENT ({q.only_duckdb} / {q.only_spark} rows apart)"
+    print(f"  {'quality.quarantine (IPC rows)':<45} {q.duckdb_rows:>8} rows  {state}")
+    con.close()
     print(
         "On a cluster: each executor reads and classifies its Parquet parts (the per-patent"
         " work, ~all of it at scale, spreads over executors x cores); the per-patent OR of the"

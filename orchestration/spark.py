@@ -394,3 +394,41 @@ def compare_with_duckdb(
                 )
             )
     return results
+
+
+@dataclass
+class QuarantineComparison:
+    duckdb_rows: int
+    spark_rows: int
+    only_duckdb: int
+    only_spark: int
+
+    @property
+    def equal(self) -> bool:
+        return self.duckdb_rows == self.spark_rows and self.only_duckdb == self.only_spark == 0
+
+
+def compare_ipc_quarantine(con, root: Path | None = None) -> QuarantineComparison:
+    """The IPC rows of quality.quarantine (target_table raw.ipc_pieces: patents without a
+    code, unparseable pieces) of the DuckDB warehouse open on `con` against the Spark
+    build's (models/spark/landing_ipc_quarantine), as multisets of (value_text, reasons);
+    the reasons of one piece compared as a set (DuckDB joins them in no set order)."""
+    if not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'spark'"
+    ).fetchone()[0]:
+        for statement in spark_views_sql(root):
+            con.execute(statement)
+
+    def rows(relation: str) -> str:
+        return (
+            f"SELECT value_text, list_sort(string_split(reason, '; ')) AS reasons "
+            f"FROM {relation} WHERE target_table = 'raw.ipc_pieces'"
+        )
+
+    duck, spark_ = rows("quality.quarantine"), rows("spark.quality.quarantine")
+    counts = con.execute(
+        f"SELECT (SELECT count(*) FROM ({duck})), (SELECT count(*) FROM ({spark_})), "
+        f"(SELECT count(*) FROM ({duck} EXCEPT ALL {spark_})), "
+        f"(SELECT count(*) FROM ({spark_} EXCEPT ALL {duck}))"
+    ).fetchone()
+    return QuarantineComparison(*counts)

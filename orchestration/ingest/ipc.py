@@ -50,15 +50,17 @@ def _macros():
     return env.from_string(IPC_MACROS.read_text(encoding="utf-8")).module
 
 
-def _render(macro: str, *args: str) -> str:
+def render_macro(macro: str, *args: str) -> str:
+    """A macro of ipc_normalize.sql rendered without dbt, e.g.
+    render_macro("ipc_normalize_pieces_sql", "pieces", "spark")."""
     return str(getattr(_macros(), macro)(*args)).strip()
 
 
 # Separators between codes (a separator with spaces around it, '; ', is split as one, so the
 # pieces of a field come out trimmed and `G06F 17/30;H04L 29/08` and `G06F 17/30; H04L 29/08`
 # give the same pieces), and the pattern that splits on them.
-_SEPARATORS = _render("ipc_separators")
-_SPLIT = _render("ipc_split_pattern")
+_SEPARATORS = render_macro("ipc_separators")
+_SPLIT = render_macro("ipc_split_pattern")
 
 
 def split_sql(field: str) -> str:
@@ -77,7 +79,7 @@ def normalize_pieces_sql(pieces: str) -> str:
     code found in a piece — piece, sub_index (1-based within the piece), ipc_code, section,
     class, subclass, main_group, subgroup — or one row with `error` set when the piece (or
     a code in it) does not parse. Pieces that are empty after cleaning give no row."""
-    return _render("ipc_normalize_pieces_sql", pieces, "duckdb")
+    return render_macro("ipc_normalize_pieces_sql", pieces, "duckdb")
 
 
 def normalize_ipc_codes(con: duckdb.DuckDBPyConnection, spellings: list[str]) -> list[dict]:
@@ -133,7 +135,7 @@ def normalize_ipc(con: duckdb.DuckDBPyConnection, loaded_at: datetime | None = N
 # group and subgroup (6 digits, as the decimal it is: /3 = /300000) side by side in decimal,
 # G06F 17/30 -> 15761 0017 300000. The same code has the same key in every build and in a
 # build that adds a year to the others, and keys sort in code order.
-CODE_KEY_SQL = _render("ipc_code_key_sql")
+CODE_KEY_SQL = render_macro("ipc_code_key_sql")
 
 # A piece of a field (split on ';') that holds another separator is split further in the
 # dictionary (by _SPLIT), so the per-patent lookup only ever splits on ';'.
