@@ -151,9 +151,13 @@ def main() -> None:
     shutil.rmtree(scratch, ignore_errors=True)
     landing = scratch / "landing"
     if args.parts:
+        # the parts linked one by one: Path.rglob (both readers' file listing) does not
+        # descend into a symlinked folder
         target = landing / "patents" / "national_scale"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(args.parts.resolve(), target_is_directory=True)
+        target.mkdir(parents=True, exist_ok=True)
+        for part in sorted(args.parts.resolve().iterdir()):
+            if part.is_file():
+                (target / part.name).symlink_to(part)
     else:
         write_extract(landing, args.patents, args.seed)
     master = os.environ.get("DRI_SPARK_MASTER", "local[2]")
