@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,8 +85,13 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     `$DAGSTER_HOME/history/runs/` unless `base_dir` says otherwise) with one engine per file
     for the life of the process: its connections are pooled, not opened per event."""
 
+    # A build writes two files (its run's and the index); `dagster dev` reads many runs, so
+    # only the most recently used engines are kept, each with its pooled connections open.
+    MAX_ENGINES = 8
+
     def __init__(self, base_dir: str | None = None, inst_data=None) -> None:
-        self._engines: dict[str, Engine] = {}  # the parent's __init__ connects already
+        # before the parent's __init__, which connects already
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
         super().__init__(base_dir or default_event_log_dir(), inst_data=inst_data)
 
     @classmethod
@@ -109,6 +115,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                     self._initdb(engine)
                     self._initialized_dbs.add(shard)
                 self._engines[shard] = engine
+                while len(self._engines) > self.MAX_ENGINES:
+                    self._engines.popitem(last=False)[1].dispose()
+            self._engines.move_to_end(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
 

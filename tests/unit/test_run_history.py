@@ -62,3 +62,20 @@ def test_an_old_default_config_is_upgraded_a_changed_one_kept(tmp_path, monkeypa
     config.write_text("telemetry:\n  enabled: true\n", encoding="utf-8")
     run_history.use_dagster_home()
     assert config.read_text(encoding="utf-8") == "telemetry:\n  enabled: true\n"
+
+
+def test_only_the_recently_used_engines_are_kept(tmp_path, monkeypatch):
+    """`dagster dev` reads the files of many runs: engines (and their open connections) are
+    kept for the few most recently used files only."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    storage = PooledSqliteEventLogStorage(str(tmp_path / "runs"))
+    shards = [f"run{i}" for i in range(storage.MAX_ENGINES + 3)]
+    for shard in shards:
+        with storage.run_connection(shard) as conn:
+            conn.exec_driver_sql("SELECT 1")
+    assert list(storage._engines) == shards[-storage.MAX_ENGINES:]
+    with storage.run_connection(shards[-storage.MAX_ENGINES]) as conn:  # used again: kept
+        conn.exec_driver_sql("SELECT 1")
+    assert next(reversed(storage._engines)) == shards[-storage.MAX_ENGINES]
+    storage.dispose()
+    assert not storage._engines
