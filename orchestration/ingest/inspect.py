@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from orchestration.ingest import intake, patents
 from orchestration.ingest.landing import IngestError
-from orchestration.ingest.readers import guess_kind, landing_file_for
+from orchestration.ingest.readers import guess_kind, landing_file_for, read_tables
 
 MAX_EXAMPLES = 8
 
@@ -52,8 +52,7 @@ def check(path: Path, kind: str | None = None, read: Callable | None = None) -> 
                                    quarantined=Counter({"patent row not readable": bad}) if bad
                                    else Counter())
         return Checked(path, kind, report, None)
-    taken = intake.take_in([file], kind, names={file.relpath: name},
-                           **({"read": read} if read else {}))
+    taken = intake.take_in([file], kind, names={file.relpath: name}, read=read or read_tables)
     report = taken.reports[file.relpath]
     if report.error:
         report.error = report.error.replace(file.relpath, name, 1)
