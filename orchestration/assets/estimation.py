@@ -29,17 +29,19 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def inputs_fingerprint(spec, name: str, panel: pd.DataFrame, files: pd.DataFrame) -> str:
-    """What a study table is computed from: its panel (values, columns and dtypes, in the
-    fixed row order read_panel gives), the spec file, the landing files behind it (sha256
-    and synthetic flag: the notes print them) and the econometrics code."""
+def inputs_fingerprint(spec, name: str, panel: pd.DataFrame, note: str) -> str:
+    """What a study table's estimates and outputs are computed from: its panel (values,
+    columns and dtypes, in the fixed row order read_panel gives), the spec file, the
+    econometrics code and the source note its outputs print (how many landing files are
+    behind the panel and how many of them are synthetic). Not the files' hashes: a corrected
+    file that leaves the panel as it was does not re-estimate the study (the study report,
+    rewritten every run, lists the files themselves)."""
     digest = hashlib.sha256(_code_digest())
     digest.update(name.encode())
     digest.update(Path(spec.path).read_bytes() if spec.path else repr(spec).encode())
     digest.update(repr([(c, str(t)) for c, t in panel.dtypes.items()]).encode())
     digest.update(pd.util.hash_pandas_object(panel, index=False).to_numpy().tobytes())
-    provenance = files[["source_sha256", "synthetic"]].astype(str) if len(files) else files
-    digest.update(provenance.to_csv(index=False).encode())
+    digest.update(note.encode())
     return digest.hexdigest()
 
 

@@ -146,18 +146,19 @@ def _table_result(context: AssetExecutionContext, con, spec: StudySpec, name: st
     started = time.perf_counter()
     key = AssetKey(["studies", spec.id, name])
     out_dir = paths.reports_dir() / spec.id
-    inputs = inputs_fingerprint(spec, name, panel, files)
+    note, synthetic = source_note(files)
+    inputs = inputs_fingerprint(spec, name, panel, note)
     spatial = spec.table(name).type in SPATIAL_TABLE_TYPES
     if spatial:  # maps and Moran's I also change with the polygons
         inputs = boundaries_fingerprint(con, inputs)
     if (stored_fingerprint(con, spec.id, name) == inputs
             and (out_dir / f"{name}.json").exists()):
-        # Same panel, provenance, spec and code as the estimates already stored: the
+        # Same panel, source note, spec and code as the estimates already stored: the
         # estimates, tables and figures of the last run stand.
         context.log.info(f"{spec.id}/{name}: inputs unchanged, not re-estimated")
         return MaterializeResult(asset_key=key, metadata={
             "reestimated": False,
-            "reason": "panel, provenance, spec and code unchanged since the last run",
+            "reason": "panel, source note, spec and code unchanged since the last run",
             "inputs_fingerprint": inputs,
         })
     try:
@@ -166,7 +167,6 @@ def _table_result(context: AssetExecutionContext, con, spec: StudySpec, name: st
         table = run_table(spec, name, panel.copy(), boundaries)
     except SpecError as exc:
         raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
-    note, synthetic = source_note(files)
     counts = store_estimates(con, table, synthetic)
     if synthetic != spec.synthetic_expected:
         context.log.warning(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from dagster import DagsterInstance, materialize
@@ -78,6 +79,26 @@ def test_one_step_estimates_skips_unchanged_and_isolates_a_failure(study, monkey
 
         ok, done = _run(asset, db, instance)  # nothing changed: nothing re-estimated
         assert ok and done == {"descriptive": False, "fe_regression": False, "report": None}
+
+        # A corrected landing file behind an unchanged panel: the outputs print the same
+        # note (one file, none synthetic), so nothing is re-estimated; a file that turns
+        # synthetic changes the note, and every table is estimated again.
+        def files(sha: str, synthetic: bool):
+            return lambda con, spec, kinds: pd.DataFrame({
+                "source_file": ["yearbook/t.csv"], "kind": ["yearbook_long"],
+                "source_sha256": [sha], "synthetic": [synthetic]})
+
+        real_provenance = studies.study_provenance
+        monkeypatch.setattr(studies, "study_provenance", files("a" * 64, False))
+        _run(asset, db, instance)
+        monkeypatch.setattr(studies, "study_provenance", files("b" * 64, False))
+        ok, corrected = _run(asset, db, instance)
+        assert ok and corrected == {"descriptive": False, "fe_regression": False,
+                                    "report": None}
+        monkeypatch.setattr(studies, "study_provenance", files("b" * 64, True))
+        ok, synthetic = _run(asset, db, instance)
+        assert ok and synthetic == {"descriptive": True, "fe_regression": True, "report": None}
+        monkeypatch.setattr(studies, "study_provenance", real_provenance)
 
         with duckdb.connect(str(db)) as con:  # new data, and the descriptive table breaks
             _panel(con, slope=0.8)
