@@ -254,13 +254,6 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 PARSE_ROOT = "dbt_project_dir.txt"
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-
-
 @contextlib.contextmanager
 def fresh_run_dir() -> Iterator[Path]:
     """The fixed target folder of this run (paths.dbt_run_dir), emptied: only the last run's
@@ -280,7 +273,8 @@ def fresh_run_dir() -> Iterator[Path]:
     # dbt checks it against the project files, profile and vars itself, but not against the
     # project's folder, which its seeds' paths name: it goes on only from the same folder.
     here = str(DBT_PROJECT.project_dir.resolve())
-    if (last / PARTIAL_PARSE).exists() and _read(last / PARSE_ROOT) == here:
+    root = last / PARSE_ROOT
+    if (last / PARTIAL_PARSE).exists() and root.exists() and root.read_text("utf-8") == here:
         (last / PARTIAL_PARSE).rename(run_dir / PARTIAL_PARSE)
     (run_dir / PARSE_ROOT).write_text(here, encoding="utf-8")
     old = [*run_dir.parent.glob(f"{run_dir.name}.old-*")]

@@ -30,8 +30,8 @@ DATASOURCE = "warehouse"
 def import_gx():
     """great_expectations, with usage statistics off (no network calls from a build), and
     without its Spark support: GX imports pyspark whenever it is installed (it is, for the
-    Spark target), which cost 1.3 s of its 2.1 s import here and printed pyspark's warning
-    about pandas 3 into every build log. The suites run on pandas batches only."""
+    Spark target), which cost about 1.3 s here and printed pyspark's warning about pandas 3
+    into every build log. The suites run on pandas batches only."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if "great_expectations" in sys.modules or "pyspark" in sys.modules:
         import great_expectations as gx
@@ -39,8 +39,7 @@ def import_gx():
         return gx
     # A None entry makes `import pyspark` raise ImportError, which GX takes for "not
     # installed"; removed again at once, so the process can still import pyspark later.
-    blocked = [name for name in ("pyspark", "pyspark.sql", "pyspark.ml", "pyspark.ml.feature")
-               if name not in sys.modules]
+    blocked = ("pyspark", "pyspark.sql", "pyspark.ml", "pyspark.ml.feature")
     sys.modules.update(dict.fromkeys(blocked))
     try:
         import great_expectations as gx

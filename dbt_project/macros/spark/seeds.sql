@@ -19,15 +19,22 @@
 {%- endmacro %}
 
 
+{#- The Spark type of a seed's column `index`: its YAML type, else the one inferred from the
+    CSV. The table is created and filled with the same one. -#}
+{% macro seed_spark_column_type(model, agate_table, index) -%}
+    {%- set col_name = agate_table.column_names[index] -%}
+    {%- set inferred_type = adapter.convert_type(agate_table, index) -%}
+    {{ return(spark_column_type(model['config'].get('column_types', {}).get(col_name, inferred_type))) }}
+{%- endmacro %}
+
+
 {% macro spark__create_csv_table(model, agate_table) %}
-  {%- set column_override = model['config'].get('column_types', {}) -%}
   {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
 
   {% set sql %}
     create table {{ this.render() }} (
         {%- for col_name in agate_table.column_names -%}
-            {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
-            {%- set type = spark_column_type(column_override.get(col_name, inferred_type)) -%}
+            {%- set type = seed_spark_column_type(model, agate_table, loop.index0) -%}
             {%- set column_name = (col_name | string) -%}
             {{ adapter.quote_seed_column(column_name, quote_seed_column) }} {{ type }} {%- if not loop.last -%}, {%- endif -%}
         {%- endfor -%}
@@ -48,7 +55,6 @@
 
 
 {% macro spark__load_csv_rows(model, agate_table) %}
-  {%- set column_override = model['config'].get('column_types', {}) -%}
   {%- set view = '__dri_seed_csv_' ~ model['name'] -%}
   {%- set path = agate_table.original_abspath -%}
 
@@ -62,9 +68,7 @@
     insert into {{ this.render() }}
     select
         {%- for col_name in agate_table.column_names %}
-        {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) %}
-        {%- set type = spark_column_type(column_override.get(col_name, inferred_type)) %}
-        cast(`{{ col_name }}` as {{ type }}){{ ',' if not loop.last }}
+        cast(`{{ col_name }}` as {{ seed_spark_column_type(model, agate_table, loop.index0) }}){{ ',' if not loop.last }}
         {%- endfor %}
     from {{ view }}
   {% endset %}
