@@ -212,10 +212,13 @@ def ingest(
     for path, file_kind in accepted:
         target = paths.landing_dir() / file_kind / path.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        # copyfile, not copy2: the landed copy is dated now, since the newest file of the
+        # landing zone takes precedence (landing.newest_first) and a corrected file saved
+        # before the files it corrects were landed must still supersede them.
+        shutil.copyfile(path, target)
         meta = path.with_name(path.name + SIDECAR_SUFFIX)
         if meta.exists():
-            shutil.copy2(meta, target.with_name(target.name + SIDECAR_SUFFIX))
+            shutil.copyfile(meta, target.with_name(target.name + SIDECAR_SUFFIX))
         copied.append(target)
         console.print(f"copied to {target}")
     if refresh:

@@ -4,6 +4,7 @@ supersedes the values it reprints and only its kind is refreshed."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 
 import duckdb
@@ -97,6 +98,8 @@ def test_corrected_yearbook_supersedes_and_refreshes(warehouse_copy: Warehouse,
     sheet.cell(row, 1).value = " ".join(city.removesuffix("市"))
     corrected = tmp_path / "ccsy_2015_corrected.xlsx"
     book.save(corrected)
+    # saved before the files it corrects landed: the copy `dri ingest` lands is dated now
+    os.utime(corrected, (1e9, 1e9))
     estimated_before = _estimated_at(warehouse_copy)
 
     proc = run_dri(warehouse_copy.env, "ingest", str(corrected))

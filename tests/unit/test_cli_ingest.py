@@ -3,6 +3,8 @@ account printed per file, the copy into the landing zone with the sidecar, the r
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 from tests.conftest import ROOT, run_dri, warehouse_env
@@ -13,12 +15,18 @@ NBS_ORIGINAL = (ROOT / "warehouse" / "bundled" / "province_st_yearbook" / "origi
 
 def test_shipped_nbs_table_is_ingested_like_any_file(tmp_path):
     env = warehouse_env(tmp_path)
-    proc = run_dri(env, "ingest", "--no-refresh", str(NBS_ORIGINAL))
+    original = tmp_path / NBS_ORIGINAL.name
+    for source in (NBS_ORIGINAL, NBS_ORIGINAL.with_name(NBS_ORIGINAL.name + ".meta.yml")):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    os.utime(original, (1e9, 1e9))  # saved in 2001
+    proc = run_dri(env, "ingest", "--no-refresh", str(original))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "regions x years (NBS data-portal layout)" in proc.stdout
     assert "landed             558 values" in proc.stdout
     landed = tmp_path / "warehouse" / "landing" / "city_yearbook" / NBS_ORIGINAL.name
     assert landed.read_bytes() == NBS_ORIGINAL.read_bytes()
+    # dated when it landed, not when it was saved: the newest landing file takes precedence
+    assert landed.stat().st_mtime > time.time() - 600 > original.stat().st_mtime
     assert "indicator: Population at Year-end" in landed.with_name(
         landed.name + ".meta.yml").read_text(encoding="utf-8")
 
