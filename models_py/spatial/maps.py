@@ -215,8 +215,11 @@ def _polygons(ax: Axes, geoms: Any, **style: Any) -> None:
 def _draw_layers(
     ax: Axes, boundaries: Boundaries, filled: Any, colours: list[str], level: str, linewidth: float
 ) -> None:
-    # base: every polygon of the finest level (or the provinces), hatched as "no data"
+    # base: every polygon of the finest level (or the provinces) that no value covers, hatched
+    # as "no data" (hatching is most of a map's drawing time, so not under the filled ones)
     base = boundaries.provinces if level == "province" else boundaries.base
+    if len(filled):
+        base = base[~base.index.isin(filled["boundary_code"])]
     _polygons(
         ax,
         base.geometry,
