@@ -64,11 +64,12 @@ def store_fingerprint(con, study: str, table_name: str, fingerprint: str) -> Non
                 [study, table_name, fingerprint])
 
 
-def store_estimates(con, table: StudyTable, synthetic: bool | None = None) -> dict[str, int]:
-    """Replace this study table's rows in estimates.models / coefficients / tests;
-    `synthetic` (whether the study's inputs are SYNTHETIC) fills their `synthetic` column."""
+def estimates_frames(table: StudyTable,
+                     synthetic: bool | None = None) -> dict[str, pd.DataFrame]:
+    """This study table's rows of estimates.models / coefficients / tests; `synthetic`
+    (whether the study's inputs are SYNTHETIC) fills their `synthetic` column."""
     models = list(table.models)
-    frames = {
+    return {
         "models": estimates_tables.models_frame(table.study, table.name, models,
                                                 table.model_labels, synthetic),
         "coefficients": estimates_tables.coefficients_frame(table.study, table.name, models,
@@ -76,23 +77,35 @@ def store_estimates(con, table: StudyTable, synthetic: bool | None = None) -> di
         "tests": estimates_tables.tests_frame(table.study, table.name, table.tests,
                                               synthetic),
     }
+
+
+def store_estimates(con, table: StudyTable, synthetic: bool | None = None) -> dict[str, int]:
+    """Replace this study table's rows in estimates.models / coefficients / tests."""
+    return store_estimates_frames(con, table.study, table.name,
+                                  estimates_frames(table, synthetic))
+
+
+def store_estimates_frames(con, study: str, name: str,
+                           frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Replace the rows of study table `name` in the estimates tables with `frames`
+    (`estimates_frames`); returns the rows written per table."""
     con.execute("CREATE SCHEMA IF NOT EXISTS estimates")
     # estimates.model_stats (one row per statistic) is superseded by estimates.models.
     con.execute("DROP TABLE IF EXISTS estimates.model_stats")
     counts = {}
-    for name, frame in frames.items():
-        expected = list(estimates_tables.COLUMNS[name])
+    for kind, frame in frames.items():
+        expected = list(estimates_tables.COLUMNS[kind])
         present = [r[0] for r in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_schema = "
-            "'estimates' AND table_name = ? ORDER BY ordinal_position", [name]).fetchall()]
+            "'estimates' AND table_name = ? ORDER BY ordinal_position", [kind]).fetchall()]
         if present and present != expected:  # an older layout: rebuilt by the studies
-            con.execute(f"DROP TABLE estimates.{name}")
-        con.execute(estimates_tables.ddl(name))
-        con.execute(f"DELETE FROM estimates.{name} WHERE study = ? AND table_name = ?",
-                    [table.study, table.name])
+            con.execute(f"DROP TABLE estimates.{kind}")
+        con.execute(estimates_tables.ddl(kind))
+        con.execute(f"DELETE FROM estimates.{kind} WHERE study = ? AND table_name = ?",
+                    [study, name])
         if len(frame):
             con.register("frame_df", frame)
-            con.execute(f"INSERT INTO estimates.{name} BY NAME SELECT * FROM frame_df")
+            con.execute(f"INSERT INTO estimates.{kind} BY NAME SELECT * FROM frame_df")
             con.unregister("frame_df")
-        counts[name] = len(frame)
+        counts[kind] = len(frame)
     return counts

@@ -18,9 +18,13 @@ study reads), so the study on the real provincial tables is not labelled synthet
 because the city demo data are.
 """
 
+import importlib
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +40,7 @@ from dagster import (
 )
 from dagster_duckdb import DuckDBResource
 
-from models_py.output.study_outputs import write_study_report, write_table_outputs
+from models_py.output.study_outputs import TableFiles, write_study_report, write_table_outputs
 from models_py.studies.runner import run_table
 from models_py.studies.spec import (
     SPATIAL_TABLE_TYPES,
@@ -50,8 +54,9 @@ from models_py.studies.spec import (
 )
 from orchestration import paths
 from orchestration.assets.estimation import (
+    estimates_frames,
     inputs_fingerprint,
-    store_estimates,
+    store_estimates_frames,
     store_fingerprint,
     stored_fingerprint,
 )
@@ -139,47 +144,80 @@ def _report_spec(spec: StudySpec, tables: list[str]) -> AssetSpec:
     )
 
 
-def _table_result(context: AssetExecutionContext, con, spec: StudySpec, name: str,
-                  panel: pd.DataFrame, files) -> MaterializeResult:
-    """Estimate one table of the study, or keep its last estimates when its inputs did not
-    change, and say which."""
+@dataclass(frozen=True)
+class _Estimated:
+    """What estimating a table hands back to the step (it crosses a process boundary:
+    frames, paths and numbers only, no model objects)."""
+
+    frames: dict[str, pd.DataFrame]
+    written: TableFiles
+    rows: int
+    key_numbers: dict[str, float]
+    seconds: float
+
+
+def _estimate(spec: StudySpec, name: str, panel: pd.DataFrame, boundaries, out_dir: Path,
+              note: str, synthetic: bool, names: dict) -> _Estimated:
+    """Run one table of a study and write its outputs (in a worker process)."""
     started = time.perf_counter()
-    key = AssetKey(["studies", spec.id, name])
-    out_dir = paths.reports_dir() / spec.id
-    note, synthetic = source_note(files)
-    inputs = inputs_fingerprint(spec, name, panel, note)
-    spatial = spec.table(name).type in SPATIAL_TABLE_TYPES
-    if spatial:  # maps and Moran's I also change with the polygons
-        inputs = boundaries_fingerprint(con, inputs)
-    if (stored_fingerprint(con, spec.id, name) == inputs
-            and (out_dir / f"{name}.json").exists()):
-        # Same panel, source note, spec and code as the estimates already stored: the
-        # estimates, tables and figures of the last run stand.
-        context.log.info(f"{spec.id}/{name}: inputs unchanged, not re-estimated")
-        return MaterializeResult(asset_key=key, metadata={
-            "reestimated": False,
-            "reason": "panel, source note, spec and code unchanged since the last run",
-            "inputs_fingerprint": inputs,
-        })
-    try:
-        # map / spatial_autocorrelation tables draw on marts.region_boundaries
-        boundaries = read_boundaries(con) if spatial else None
-        table = run_table(spec, name, panel.copy(), boundaries)
-    except SpecError as exc:
-        raise Failure(description=f"study {spec.id}, table {name}: {exc}") from exc
-    counts = store_estimates(con, table, synthetic)
-    if synthetic != spec.synthetic_expected:
-        context.log.warning(
-            f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the "
-            f"spec says synthetic_expected: {str(spec.synthetic_expected).lower()}")
-    written = write_table_outputs(table, spec, out_dir, note, synthetic,
-                                  _entity_names(panel, spec))
-    # Recorded last: a run that dies before its outputs are written re-estimates.
+    table = run_table(spec, name, panel, boundaries)
+    written = write_table_outputs(table, spec, out_dir, note, synthetic, names)
+    return _Estimated(estimates_frames(table, synthetic), written, len(table.frame),
+                      table.key_numbers, time.perf_counter() - started)
+
+
+class _InThisProcess(Executor):
+    """The executor for a single table: run at once, no worker process."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever reads the future
+            future.set_exception(exc)
+        return future
+
+
+# What the estimators, maps and figures import when first used: imported here before the
+# workers are forked, so that each of them does not import it again (1-2 s a worker).
+_WORKER_IMPORTS = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot",
+                   "geopandas", "mapclassify", "libpysal.weights", "esda", "statsmodels.api")
+
+
+def _workers(tables: int) -> Executor:
+    """A process per core (at most one per table): a study's tables are independent, and
+    estimating them and drawing their figures is Python and numpy work on one core each.
+    Forked, so the workers start with this process's imports in a few milliseconds."""
+    workers = min(tables, os.cpu_count() or 1)
+    if workers <= 1:
+        return _InThisProcess()
+    for name in _WORKER_IMPORTS:
+        importlib.import_module(name)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def _unchanged_result(context: AssetExecutionContext, spec: StudySpec, name: str,
+                      inputs: str) -> MaterializeResult:
+    # Same panel, source note, spec and code as the estimates already stored: the
+    # estimates, tables and figures of the last run stand.
+    context.log.info(f"{spec.id}/{name}: inputs unchanged, not re-estimated")
+    return MaterializeResult(asset_key=AssetKey(["studies", spec.id, name]), metadata={
+        "reestimated": False,
+        "reason": "panel, source note, spec and code unchanged since the last run",
+        "inputs_fingerprint": inputs,
+    })
+
+
+def _estimated_result(con, spec: StudySpec, name: str, inputs: str, synthetic: bool,
+                      estimated: _Estimated) -> MaterializeResult:
+    counts = store_estimates_frames(con, spec.id, name, estimated.frames)
+    # Recorded last: a run that dies before the estimates are stored re-estimates.
     store_fingerprint(con, spec.id, name, inputs)
-    return MaterializeResult(asset_key=key, metadata={
-        "dagster/row_count": len(table.frame),
+    written = estimated.written
+    return MaterializeResult(asset_key=AssetKey(["studies", spec.id, name]), metadata={
+        "dagster/row_count": estimated.rows,
         "reestimated": True,
-        "seconds": MetadataValue.float(round(time.perf_counter() - started, 2)),
+        "seconds": MetadataValue.float(round(estimated.seconds, 2)),
         "inputs_fingerprint": inputs,
         "table": MetadataValue.md(written.markdown),
         "synthetic_inputs": synthetic,
@@ -187,7 +225,7 @@ def _table_result(context: AssetExecutionContext, con, spec: StudySpec, name: st
         **{f"{fmt}_path": MetadataValue.path(str(p)) for fmt, p in written.files.items()
            if fmt != "json"},
         **{f"figure_{p.stem}": MetadataValue.path(str(p)) for _, p in written.figures},
-        **_key_metadata(table.key_numbers),
+        **_key_metadata(estimated.key_numbers),
     })
 
 
@@ -216,26 +254,60 @@ def _study_assets(spec: StudySpec, tables: list[str]) -> AssetsDefinition:
     @multi_asset(name=f"studies__{spec.id}", specs=[*specs, _report_spec(spec, tables)],
                  can_subset=True, pool=DUCKDB_POOL)
     def _study(context: AssetExecutionContext, duckdb: DuckDBResource) -> Iterator:
-        selected = context.selected_asset_keys
+        selected = [name for name in tables
+                    if AssetKey(["studies", spec.id, name]) in context.selected_asset_keys]
         failed: list[tuple[str, Exception]] = []
         with duckdb.get_connection() as con:
             files = study_provenance(con, spec, kinds)
-            panel = None
-            for name in tables:
-                if AssetKey(["studies", spec.id, name]) not in selected:
-                    continue
-                try:
-                    if panel is None:
-                        panel = read_panel(con, spec)
-                    yield _table_result(context, con, spec, name, panel, files)
-                except Exception as exc:  # noqa: BLE001 - reported below, the others go on
-                    context.log.error(f"{spec.id}/{name} failed: {exc}")
-                    failed.append((name, exc))
+            note, synthetic = source_note(files)
+            if selected and synthetic != spec.synthetic_expected:
+                context.log.warning(
+                    f"{spec.id}: inputs are {'synthetic' if synthetic else 'real'} but the "
+                    f"spec says synthetic_expected: {str(spec.synthetic_expected).lower()}")
+            try:
+                panel = read_panel(con, spec) if selected else None
+            except Exception as exc:  # noqa: BLE001 - every table of the study fails with it
+                panel, failed = None, [(name, exc) for name in selected]
+                context.log.error(f"{spec.id}: the panel cannot be read: {exc}")
+            todo: dict[str, str] = {}
+            for name in selected if panel is not None else []:
+                inputs = inputs_fingerprint(spec, name, panel, note)
+                if spec.table(name).type in SPATIAL_TABLE_TYPES:
+                    # maps and Moran's I also change with the polygons
+                    inputs = boundaries_fingerprint(con, inputs)
+                out_dir = paths.reports_dir() / spec.id
+                if (stored_fingerprint(con, spec.id, name) == inputs
+                        and (out_dir / f"{name}.json").exists()):
+                    yield _unchanged_result(context, spec, name, inputs)
+                else:
+                    todo[name] = inputs
+            if todo:
+                # map / spatial_autocorrelation tables draw on marts.region_boundaries
+                boundaries = (read_boundaries(con) if any(
+                    spec.table(n).type in SPATIAL_TABLE_TYPES for n in todo) else None)
+                names = _entity_names(panel, spec)
+                with _workers(len(todo)) as pool:
+                    futures = {name: pool.submit(
+                        _estimate, spec, name, panel.copy(),
+                        boundaries if spec.table(name).type in SPATIAL_TABLE_TYPES else None,
+                        paths.reports_dir() / spec.id, note, synthetic, names)
+                        for name in todo}
+                    for name, future in futures.items():
+                        try:
+                            yield _estimated_result(con, spec, name, todo[name], synthetic,
+                                                    future.result())
+                        except SpecError as exc:
+                            context.log.error(f"{spec.id}/{name} failed: {exc}")
+                            failed.append((name, Failure(
+                                description=f"study {spec.id}, table {name}: {exc}")))
+                        except Exception as exc:  # noqa: BLE001 - reported below, the others go on
+                            context.log.error(f"{spec.id}/{name} failed: {exc}")
+                            failed.append((name, exc))
         if failed:
             names = ", ".join(name for name, _ in failed)
             raise Failure(description=f"study {spec.id}: table(s) {names} failed; "
                           f"first: {failed[0][1]}") from failed[0][1]
-        if AssetKey(["studies", spec.id, REPORT_TABLE]) in selected:
+        if AssetKey(["studies", spec.id, REPORT_TABLE]) in context.selected_asset_keys:
             yield _report_result(spec, tables, files)
 
     return _study
