@@ -73,6 +73,7 @@ def load_source(con, source: RawSource, log) -> dict:
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     archived = {f.sha256: landing.archive(f, paths.archive_dir()) for f in files}
     cache = ReadingCache(paths.readings_dir())
+    cache.fill(files, source.kind)
     taken = intake.take_in(files, source.kind, [f.relpath for f in landing.newest_first(files)],
                            read=cache.read)
     cache.prune(source.kind)

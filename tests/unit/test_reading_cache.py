@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.ingest import intake
+from orchestration.ingest import intake, reading_cache
 from orchestration.ingest.readers import landing_file_for
 from orchestration.ingest.reading_cache import ReadingCache
 from tests.unit.test_ingest_real_shapes import ROWS, _csv, _xlsx
@@ -94,3 +94,24 @@ def test_the_ingest_check_fills_the_cache_the_landed_copy_reads(tmp_path):
     taken = _take(refresh, [landed])
     assert refresh.hits == 1
     pd.testing.assert_frame_equal(taken.values, checked.taken.values)
+
+
+def test_fill_reads_the_missing_files_in_workers_and_read_finds_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(reading_cache.os, "cpu_count", lambda: 2)  # workers even on one core
+    page = _xlsx(tmp_path / "landing" / "ccsy_2021.xlsx")
+    other = _csv(tmp_path / "landing" / "b_2021.csv", [["城市", "地区生产总值（万元）"],
+                                                        ["石家庄市", 100]])
+    broken = tmp_path / "landing" / "ccsy_2016.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    files = [landing_file_for(p, "city_yearbook") for p in (page, other, broken)]
+    fresh = intake.take_in(files, "city_yearbook", read=ReadingCache(tmp_path / "fresh").read)
+
+    cache = ReadingCache(tmp_path / "cache")
+    cache.fill(files, "city_yearbook")
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 2  # the broken one is not
+    filled = intake.take_in(files, "city_yearbook", read=cache.read)
+    assert cache.hits == 0  # read this build (by the workers), not reused from an earlier one
+    pd.testing.assert_frame_equal(fresh.values, filled.values)
+    assert filled.failed == fresh.failed and set(filled.failed) == {files[2].relpath}
+    assert [r.lines() for r in fresh.reports.values()] == [r.lines() for r in
+                                                            filled.reports.values()]
