@@ -19,11 +19,9 @@ because the city demo data are.
 """
 
 import importlib
-import multiprocessing
-import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,6 +66,7 @@ from orchestration.assets.reports import (
     study_provenance,
 )
 from orchestration.spatial import BOUNDARY_MODEL, boundaries_fingerprint, read_boundaries
+from orchestration.workers import fork_pool
 
 REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
 
@@ -185,15 +184,14 @@ _WORKER_IMPORTS = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matp
 
 
 def _workers(tables: int) -> Executor:
-    """A process per core (at most one per table): a study's tables are independent, and
-    estimating them and drawing their figures is Python and numpy work on one core each.
-    Forked, so the workers start with this process's imports in a few milliseconds."""
-    workers = min(tables, os.cpu_count() or 1)
-    if workers <= 1:
+    """A worker process per core for a study's tables, which are independent (orchestration
+    .workers), or this process."""
+    pool = fork_pool(tables)
+    if pool is None:
         return _InThisProcess()
     for name in _WORKER_IMPORTS:
         importlib.import_module(name)
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return pool
 
 
 def _unchanged_result(context: AssetExecutionContext, spec: StudySpec, name: str,

@@ -13,16 +13,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import multiprocessing
-import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from orchestration import paths
 from orchestration.fingerprint import code_digest
 from orchestration.ingest.landing import SIDECAR_SUFFIX, LandingFile
 from orchestration.ingest.readers import Reading, read_tables
+from orchestration.workers import fork_pool
 
 # The readers' code and the seeds they classify header cells with (the indicator catalogue).
 READER_INPUTS = ("orchestration/ingest", "dbt_project/seeds")
@@ -52,10 +50,10 @@ class ReadingCache:
         for the 15 demo yearbooks). A file that cannot be read is left to `read`, which
         raises its error."""
         missing = [f for f in files if not self._path(f, kind).exists()]
-        workers = min(len(missing), os.cpu_count() or 1)
-        if workers < 2:
+        pool = fork_pool(len(missing))
+        if pool is None:
             return
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with pool:
             read = pool.map(_read_quietly, [self.folder] * len(missing), missing,
                             [kind] * len(missing))
             self.filled |= {self._path(f, kind) for f, ok in zip(missing, read, strict=True)

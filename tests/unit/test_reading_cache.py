@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from orchestration.ingest import intake, reading_cache
+from orchestration import workers
+from orchestration.ingest import intake
 from orchestration.ingest.readers import landing_file_for
 from orchestration.ingest.reading_cache import ReadingCache
 from tests.unit.test_ingest_real_shapes import ROWS, _csv, _xlsx
@@ -97,7 +98,7 @@ def test_the_ingest_check_fills_the_cache_the_landed_copy_reads(tmp_path):
 
 
 def test_fill_reads_the_missing_files_in_workers_and_read_finds_them(tmp_path, monkeypatch):
-    monkeypatch.setattr(reading_cache.os, "cpu_count", lambda: 2)  # workers even on one core
+    monkeypatch.setattr(workers, "cores", lambda: 2)  # workers even on one core
     page = _xlsx(tmp_path / "landing" / "ccsy_2021.xlsx")
     other = _csv(tmp_path / "landing" / "b_2021.csv", [["城市", "地区生产总值（万元）"],
                                                         ["石家庄市", 100]])
