@@ -7,15 +7,14 @@
     here the CTEs over the distinct address heads are read several times each, nested, so
     one query plans the regular expression over every patent and the name matching dozens
     of times over (hundreds of stages; ~150 s on the demo instead of ~15 s). The stages
-    (spark_located_stages) are tables there (models/spark/located/, each this macro with
-    `output` = the stage), and the later stages and int_patents_located read them instead of
-    the CTE. A head's reading depends on its text and the seeds alone, so a table over all
+    (spark_stages, macros/spark/stages.sql) are tables there (models/spark/located/, each
+    this macro with `output` = the stage), and the later stages and int_patents_located read
+    them instead of the CTE. A head's reading depends on its text and the seeds alone, so a table over all
     heads serves any subset; with `where` (an incremental run) nothing is staged. On DuckDB
     nothing changes: the text rendered is the one the model always had. -#}
 {% macro patents_located(where=none, output='final') %}
 {%- set prefix_chars = var('patent_address_prefix_chars', 30) %}
-{%- set stages = spark_located_stages() if where is none else [] %}
-{%- set staged = stages[:stages.index(output)] if output in stages else stages %}
+{%- set staged = spark_staged('patents_located', output) if where is none else {} %}
 
 with
 
@@ -227,7 +226,7 @@ address_rows as {{ cte_hint('materialized') }}(
 
 ),
 
-addresses as ({% if 'addresses' in staged %}select * from {{ ref('int_patents_located_addresses') }}{% else %}
+addresses as ({% if 'addresses' in staged %}select * from {{ ref(staged['addresses']) }}{% else %}
 
     select
         address_key,
@@ -295,7 +294,7 @@ short_candidates as (
 
 ),
 
-matches_raw as ({% if 'matches_raw' in staged %}select * from {{ ref('int_patents_located_candidates') }}{% else %}
+matches_raw as ({% if 'matches_raw' in staged %}select * from {{ ref(staged['matches_raw']) }}{% else %}
 
     select full_candidates.*, names_distinct.level, names_distinct.province_code,
         names_distinct.city_code, false as is_short
@@ -343,7 +342,7 @@ matches_accepted as (
 ),
 
 -- drop a match lying inside a longer one (鞍山市 inside 马鞍山市)
-matches as ({% if 'matches' in staged %}select * from {{ ref('int_patents_located_matches') }}{% else %}
+matches as ({% if 'matches' in staged %}select * from {{ ref(staged['matches']) }}{% else %}
 
     select *
     from matches_accepted as inner_match
@@ -432,7 +431,7 @@ by_county as (
 
 ),
 
-addresses_located as ({% if 'addresses_located' in staged %}select * from {{ ref('int_patents_located_heads') }}{% else %}
+addresses_located as ({% if 'addresses_located' in staged %}select * from {{ ref(staged['addresses_located']) }}{% else %}
 
     select
         addresses.address_key,
@@ -518,11 +517,3 @@ final as (
 
 select * from {{ output }}
 {% endmacro %}
-
-
-{#- The CTEs of patents_located built as tables before int_patents_located, in order (Spark). -#}
-{% macro spark_located_stages() -%}
-    {{ return(adapter.dispatch('spark_located_stages', 'dri')()) }}
-{%- endmacro %}
-{% macro default__spark_located_stages() %}{{ return([]) }}{% endmacro %}
-{% macro spark__spark_located_stages() %}{{ return(['addresses', 'matches_raw', 'matches', 'addresses_located']) }}{% endmacro %}
