@@ -716,13 +716,19 @@ def spark_build(
     select: str = typer.Option(None, help="dbt --select instead of the selector spark_scope."),
     keep: bool = typer.Option(False, "--keep",
                               help="Keep the previous Spark tables (default: start empty)."),
+    target: str = typer.Option("spark", help="dbt target: spark (in-process, local[2]), "
+                               "spark-connect (DRI_SPARK_REMOTE) or spark-cluster (Thrift); "
+                               "the last two need `uv sync --extra spark-cluster`."),
 ) -> None:
     """Run the Spark scope (patents from the landing zone -> DRI index) with dbt-spark on
     Spark local[2] (DRI_SPARK_MASTER for another master); Parquet under warehouse/spark/."""
     from orchestration import spark
 
+    if target not in spark.TARGETS:
+        err.print(f"[red]--target must be one of {', '.join(spark.TARGETS)}[/]")
+        raise typer.Exit(2)
     try:
-        major = spark.java_version()
+        major = spark.java_version() if target == spark.TARGET else None
     except spark.SparkSetupError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(2) from exc
@@ -731,11 +737,16 @@ def spark_build(
         err.print(f"[red]no patent extract under {paths.landing_dir() / 'patents'}[/]: run "
                   "`dri demo-data` (or drop extracts there) first")
         raise typer.Exit(2)
-    master = os.environ.get("DRI_SPARK_MASTER", "local[2]")
-    console.print(f"Spark ({master}, Java {major}): dbt build --target spark --selector "
+    where = {
+        "spark": f"{os.environ.get('DRI_SPARK_MASTER', 'local[2]')}, Java {major}",
+        "spark-connect": os.environ.get("DRI_SPARK_REMOTE", "sc://localhost:15002"),
+        "spark-cluster": f"thrift {os.environ.get('DRI_SPARK_HOST', 'localhost')}:"
+                         f"{os.environ.get('DRI_SPARK_PORT', '10000')}",
+    }[target]
+    console.print(f"Spark ({where}): dbt build --target {target} --selector "
                   f"{spark.SELECTOR} over {len(files)} extract(s): "
                   + ", ".join(f["relpath"] for f in files), markup=False)
-    result = spark.build(select=select, fresh=not keep,
+    result = spark.build(select=select, fresh=not keep, target=target,
                          echo=lambda line: console.print(line, markup=False))
     if not result.ok:
         err.print(f"[red]Spark build failed[/] after {result.seconds:.0f} s; dbt's output: "

@@ -30,6 +30,10 @@ from orchestration import paths
 
 SELECTOR = "spark_scope"
 TARGET = "spark"
+# dbt targets of dbt_project/profiles.yml that run the scope: `spark` runs Spark in the dbt
+# process (Java needed here); the other two send SQL to a server (the optional extra
+# `spark-cluster`: pyspark's Connect client, PyHive for a Thrift Server), Java not needed here.
+TARGETS = ("spark", "spark-connect", "spark-cluster")
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 MIN_JAVA = 17
 # The tables the equality test and the benchmark compare with DuckDB: schema -> tables
@@ -173,9 +177,11 @@ def dbt_command(
     root: Path,
     select: str | None = None,
     extra: Iterable[str] = (),
+    target: str = TARGET,
 ) -> list[str]:
-    """`dbt <command> --target spark --selector spark_scope` (or `--select`) with the landing
-    files as vars; dbt's target and logs under <root>/dbt, apart from the DuckDB build's."""
+    """`dbt <command> --target spark --selector spark_scope` (or `--select`, another target)
+    with the landing files as vars; dbt's target and logs under <root>/dbt, apart from the
+    DuckDB build's."""
     dbt = Path(sys.executable).with_name("dbt")
     args = [
         str(dbt) if dbt.exists() else "dbt",
@@ -185,7 +191,7 @@ def dbt_command(
         "--profiles-dir",
         str(paths.DBT_PROJECT_DIR),
         "--target",
-        TARGET,
+        target,
         "--target-path",
         str(root / "dbt" / "target"),
         "--log-path",
@@ -205,11 +211,18 @@ def build(
     fresh: bool = True,
     extra: Iterable[str] = (),
     command: str = "build",
+    target: str = TARGET,
 ) -> SparkBuildResult:
     """Run the Spark scope (`dbt build`: seeds, models, their data tests) into `root`
     (default warehouse/spark). `fresh` starts from an empty Spark warehouse (tables and
-    metastore), as a full DuckDB build starts from an empty working file."""
-    java_version()
+    metastore), as a full DuckDB build starts from an empty working file. `target`: one of
+    TARGETS; with a server (spark-connect, spark-cluster) the tables are written where the
+    server's warehouse is, and `root` holds dbt's output only (and the tables if the server
+    writes them there)."""
+    if target not in TARGETS:
+        raise ValueError(f"target must be one of {', '.join(TARGETS)}, not {target!r}")
+    if target == TARGET:
+        java_version()
     root = (root or spark_dir()).resolve()
     landing = (landing or paths.landing_dir()).resolve()
     files = patent_files(landing)
@@ -221,7 +234,7 @@ def build(
     root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     process = subprocess.Popen(
-        dbt_command(command, files, root, select, extra),
+        dbt_command(command, files, root, select, extra, target),
         cwd=paths.DBT_PROJECT_DIR,
         env=spark_env(root, landing),
         stdout=subprocess.PIPE,

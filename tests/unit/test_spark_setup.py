@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
-from orchestration import spark
+from orchestration import paths, spark
 
 
 def _fake_java(tmp_path: Path, version_line: str) -> str:
@@ -70,3 +71,38 @@ def test_spark_views_read_hive_partitioned_parquet(tmp_path):
         ro.execute(statement)
     assert ro.execute("SELECT sum(year), count(*) FROM spark.dri_index").fetchone() == (4021, 2)
     assert ro.execute("SELECT count(*) FROM spark.marts.dri_index").fetchone() == (2,)
+
+
+def test_server_targets_send_the_models_sql_settings():
+    """The Connect and Thrift targets set the session SQL settings the models rely on (string
+    literals as DuckDB reads them: the regular expressions' backslashes; UTC) as the
+    in-process target does, and the Connect target sets no master (pyspark refuses a master
+    and a remote together)."""
+    profiles = yaml.safe_load((paths.DBT_PROJECT_DIR / "profiles.yml").read_text("utf-8"))
+    outputs = profiles["dri"]["outputs"]
+    local = outputs["spark"]["server_side_parameters"]
+    shared = [
+        "spark.sql.parser.escapedStringLiterals",
+        "spark.sql.session.timeZone",
+        "spark.sql.autoBroadcastJoinThreshold",
+        "spark.sql.adaptive.autoBroadcastJoinThreshold",
+        "spark.sql.shuffle.partitions",
+    ]
+    for target in ("spark-connect", "spark-cluster"):
+        params = outputs[target]["server_side_parameters"]
+        assert {k: params.get(k) for k in shared} == {k: local[k] for k in shared}, target
+    connect = outputs["spark-connect"]
+    assert (
+        connect["method"] == "session" and "spark.master" not in connect["server_side_parameters"]
+    )
+    assert "DRI_SPARK_REMOTE" in connect["server_side_parameters"]["spark.remote"]
+    assert outputs["spark-cluster"]["method"] == "thrift"
+    assert set(spark.TARGETS) <= set(outputs)
+
+
+def test_build_target_reaches_dbt_and_unknown_targets_are_refused(tmp_path):
+    command = spark.dbt_command("build", [], tmp_path, target="spark-connect")
+    assert command[command.index("--target") + 1] == "spark-connect"
+    assert spark.dbt_command("build", [], tmp_path)[command.index("--target") + 1] == "spark"
+    with pytest.raises(ValueError, match="spark-connect"):
+        spark.build(root=tmp_path, landing=tmp_path, target="databricks")
