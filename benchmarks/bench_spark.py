@@ -20,7 +20,8 @@ sum of dbt's model execution times (run_results.json). The script then checks th
 builds' marts agree (orchestration.spark.compare_with_duckdb, 1e-9) and prints the ratio.
 
 A cluster (see README "Running on Spark"): set DRI_SPARK_MASTER (spark://host:7077, yarn)
-or use the spark-cluster target with a Thrift server; the same selector runs there.
+or use the spark-connect (Spark Connect) / spark-cluster (Thrift Server) target after
+`uv sync --extra spark-cluster`; the same selector runs there.
 """
 
 from __future__ import annotations

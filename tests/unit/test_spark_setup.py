@@ -88,9 +88,16 @@ def test_server_targets_send_the_models_sql_settings():
         "spark.sql.adaptive.autoBroadcastJoinThreshold",
         "spark.sql.shuffle.partitions",
     ]
+    # the Spark Thrift Server applies a session setting only under `set:hiveconf:`
+    prefix = {"spark-connect": "", "spark-cluster": "set:hiveconf:"}
     for target in ("spark-connect", "spark-cluster"):
         params = outputs[target]["server_side_parameters"]
-        assert {k: params.get(k) for k in shared} == {k: local[k] for k in shared}, target
+        got = {k: params.get(prefix[target] + k) for k in shared}
+        assert got == {k: local[k] for k in shared}, target
+    assert (
+        outputs["spark-cluster"]["server_side_parameters"]["set:hiveconf:spark.sql.ansi.enabled"]
+        == "false"
+    )
     connect = outputs["spark-connect"]
     assert (
         connect["method"] == "session" and "spark.master" not in connect["server_side_parameters"]
