@@ -194,6 +194,11 @@ def _workers(tables: int) -> Executor:
     return pool
 
 
+def _spatial(spec: StudySpec, name: str) -> bool:
+    """Map and spatial_autocorrelation tables, which draw on marts.region_boundaries."""
+    return spec.table(name).type in SPATIAL_TABLE_TYPES
+
+
 def _unchanged_result(context: AssetExecutionContext, spec: StudySpec, name: str,
                       inputs: str) -> MaterializeResult:
     # Same panel, source note, spec and code as the estimates already stored: the
@@ -267,29 +272,26 @@ def _study_assets(spec: StudySpec, tables: list[str]) -> AssetsDefinition:
             except Exception as exc:  # noqa: BLE001 - every table of the study fails with it
                 panel, failed = None, [(name, exc) for name in selected]
                 context.log.error(f"{spec.id}: the panel cannot be read: {exc}")
-            todo: dict[str, str] = {}
+            out_dir = paths.reports_dir() / spec.id
+            todo: dict[str, str] = {}  # table -> the fingerprint of its inputs
             for name in selected if panel is not None else []:
                 inputs = inputs_fingerprint(spec, name, panel, note)
-                if spec.table(name).type in SPATIAL_TABLE_TYPES:
-                    # maps and Moran's I also change with the polygons
+                if _spatial(spec, name):  # maps and Moran's I also change with the polygons
                     inputs = boundaries_fingerprint(con, inputs)
-                out_dir = paths.reports_dir() / spec.id
                 if (stored_fingerprint(con, spec.id, name) == inputs
                         and (out_dir / f"{name}.json").exists()):
                     yield _unchanged_result(context, spec, name, inputs)
                 else:
                     todo[name] = inputs
             if todo:
-                # map / spatial_autocorrelation tables draw on marts.region_boundaries
-                boundaries = (read_boundaries(con) if any(
-                    spec.table(n).type in SPATIAL_TABLE_TYPES for n in todo) else None)
+                boundaries = (read_boundaries(con) if any(_spatial(spec, n) for n in todo)
+                              else None)
                 names = _entity_names(panel, spec)
                 with _workers(len(todo)) as pool:
                     futures = {name: pool.submit(
                         _estimate, spec, name, panel.copy(),
-                        boundaries if spec.table(name).type in SPATIAL_TABLE_TYPES else None,
-                        paths.reports_dir() / spec.id, note, synthetic, names)
-                        for name in todo}
+                        boundaries if _spatial(spec, name) else None,
+                        out_dir, note, synthetic, names) for name in todo}
                     for name, future in futures.items():
                         try:
                             yield _estimated_result(con, spec, name, todo[name], synthetic,
