@@ -148,3 +148,26 @@ def test_an_appended_file_that_supersedes_old_records_says_so(tmp_path):
         assert appended["per_file"]["patents/patents_2019.csv"]["superseded"] == 1
         rows = "SELECT * EXCLUDE (loaded_at) FROM raw.patents ORDER BY patent_key"
         assert inc.execute(rows).fetchall() == full.execute(rows).fetchall()
+
+
+def test_a_year_removed_from_the_extracts_leaves_no_rows_behind(tmp_path):
+    """A full reload (no increment: here the 2021 extract was withdrawn) into a warehouse whose
+    incremental tables hold that year: the year goes from them as from a full build."""
+    landing = tmp_path / "landing" / "patents"
+    files = [_extract(landing / f"patents_{y}.csv", y, OLD_CODES + NEW_CODES, 60, y)
+             for y in (2019, 2020, 2021)]
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        load_patent_files(con, files)
+        normalize_ipc(con)
+    run_dbt(tmp_path / "dbt", db, "seed")
+    _build(tmp_path / "dbt", db)
+    with duckdb.connect(str(db)) as con:
+        load_patent_files(con, files[:2])  # 2021 withdrawn: reloaded in full
+        normalize_ipc(con)
+    _build(tmp_path / "dbt", db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ("int_patents_classified", "int_city_patent_counts"):
+            years = con.execute(f"SELECT DISTINCT application_year FROM intermediate.{table} "
+                                "ORDER BY 1").fetchall()
+            assert years == [(2019,), (2020,)], table

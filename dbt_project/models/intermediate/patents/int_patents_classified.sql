@@ -27,7 +27,8 @@
 -- the var patents_new_from_key), only the application years the new records fall in are
 -- recomputed (delete + insert by year). Every column depends on the patent, the seeds and the
 -- piece dictionary alone, and the dictionary's old entries never change, so the table equals a
--- full build's. Without the var (any other change), every year is recomputed.
+-- full build's. Without the var (any other change) the model is a plain table, rebuilt whole:
+-- a delete + insert of every year would keep the rows of a year withdrawn from the extracts.
 
 -- The incremental branch locates patents with the macro patents_located, whose refs dbt
 -- cannot see at parse time:
@@ -40,7 +41,7 @@
 -- depends_on: {{ ref('stg_patents__patents') }}
 
 {{ config(
-    materialized='incremental',
+    materialized=('incremental' if var('patents_new_from_key', none) is not none else 'table'),
     incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
     unique_key='application_year',
     on_schema_change='fail'
