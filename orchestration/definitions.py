@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.assets import publish, raw, studies
-from orchestration.assets.dbt import DriDbtCliResource, dri_dbt_models
+from orchestration.assets.dbt import dri_dbt_models
 from orchestration.assets.landing import DATA_OWNER, FILE_ASSETS, RESEARCH_OWNER
 from orchestration.automation import (
     BUILD_JOB,
@@ -20,7 +20,7 @@ from orchestration.automation import (
     monthly_refresh,
     refresh_jobs,
 )
-from orchestration.dbt_project import DBT_PROJECT
+from orchestration.dbt_project import DBT_PROJECT, DriDbtCliResource
 from orchestration.quality.gx_checks import ASSET_CHECKS
 from orchestration.run_history import write_history_without_fsync
 

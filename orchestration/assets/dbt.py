@@ -9,9 +9,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cached_property
-from importlib import metadata
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,7 @@ from dagster import (
     MetadataValue,
     Output,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from orchestration import paths
 from orchestration.assets.landing import (
@@ -36,7 +33,12 @@ from orchestration.assets.landing import (
     table_name_metadata,
 )
 from orchestration.assets.raw import DUCKDB_POOL, INCREMENT_TABLE, patent_increment
-from orchestration.dbt_project import DBT_PROJECT, prepare_manifest, project_digest
+from orchestration.dbt_project import (
+    DBT_PROJECT,
+    DriDbtCliResource,
+    prepare_manifest,
+    project_digest,
+)
 
 # `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
 # with the profile the runs use.
@@ -84,25 +86,6 @@ class DriDbtTranslator(DagsterDbtTranslator):
         props = self.get_resource_props(manifest, unique_id)
         text = check.description or dbt_test_description(props, ".".join(asset_spec.key.path))
         return check._replace(description=text)
-
-
-class DriDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt CLI resource without two costs our runs do not need, 5.6 s of every
-    dbt step here: before each invocation it runs `dbt --version` in a subprocess (2.1 s)
-    to learn the version of the dbt it will run, and opens a dbt adapter in this process
-    (3.5 s), which serves only its row-count and column-metadata fetchers (the build counts
-    rows itself, `with_row_counts`). The version is the installed dbt-core's when the dbt it
-    runs is this environment's own; otherwise it asks the executable as dagster-dbt does."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        found = shutil.which(self.dbt_executable)
-        if found and Path(found).parent == Path(sys.executable).parent:
-            return version.parse(metadata.version("dbt-core"))
-        return super()._cli_version
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
-        return None
 
 
 def query_name(props: Mapping[str, Any]) -> str:

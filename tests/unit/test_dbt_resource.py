@@ -1,4 +1,4 @@
-"""The dbt CLI resource of the build (orchestration/assets/dbt.py DriDbtCliResource): the
+"""The dbt CLI resource of the build (orchestration/dbt_project.py DriDbtCliResource): the
 version dagster-dbt needs without a `dbt --version` subprocess, and no in-process adapter."""
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.assets.dbt import DriDbtCliResource
-from orchestration.dbt_project import DBT_PROJECT
+from orchestration.dbt_project import DBT_PROJECT, DriDbtCliResource
 
 
 def test_version_is_what_dbt_version_prints_and_no_adapter_is_opened(monkeypatch) -> None:
