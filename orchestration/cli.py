@@ -139,7 +139,7 @@ def build(
     if not discover(landing):
         # Three jobs at once on a first build: the demo data is written by a `dri demo-data`
         # process, `dbt parse` (8 s on a new checkout) runs in another, and this one imports
-        # what the run needs meanwhile (one after the other they took some 23 s, together 12).
+        # what the run needs meanwhile (about 10 s side by side, 20 one after the other).
         with _parse_meanwhile() as parsed:
             writer = subprocess.Popen([
                 sys.executable, "-m", "orchestration.cli", "demo-data",
