@@ -131,6 +131,7 @@ def build(
     When neither the landing files nor the code changed since the published build, nothing
     is rebuilt ("up to date")."""
     started = time.monotonic()
+    _start_gx_worker()
     from orchestration import fingerprint
     from orchestration.demo import city as demo
     from orchestration.ingest.landing import discover
@@ -159,6 +160,14 @@ def build(
                       "files and this code; nothing to do (`dri build --force` rebuilds)")
         return
     _run_job(_job_for(state, force), started, verbose=verbose)
+
+
+def _start_gx_worker() -> None:
+    """Great Expectations imported in a forked worker while this process goes on (it must
+    fork before any thread starts; orchestration.quality.worker)."""
+    from orchestration.quality import worker
+
+    worker.start()
 
 
 def _import_run_modules() -> None:
@@ -207,6 +216,7 @@ def ingest(
     stays as it was."""
     import shutil
 
+    _start_gx_worker()
     from orchestration.ingest.inspect import check
     from orchestration.ingest.landing import SIDECAR_SUFFIX
     from orchestration.ingest.reading_cache import ReadingCache

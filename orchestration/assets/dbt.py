@@ -39,6 +39,7 @@ from orchestration.dbt_project import (
     prepare_manifest,
     project_digest,
 )
+from orchestration.workers import STUDY_IMPORTS, import_meanwhile
 
 # `dagster dev` (dri ui) parses the project at load time, as DbtProject.prepare_if_dev would,
 # with the profile the runs use.
@@ -297,6 +298,8 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DriDbtCliResource) -> It
                              "in an earlier run, and only data changed since")
         # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
         # its path) and echo them only when asked.
+        # The study step next needs STUDY_IMPORTS: imported while this one waits on dbt.
+        import_meanwhile(STUDY_IMPORTS)
         with paths.dbt_output_log().open("w", encoding="utf-8") as log:
             echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
             with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):

@@ -66,7 +66,7 @@ from orchestration.assets.reports import (
     study_provenance,
 )
 from orchestration.spatial import BOUNDARY_MODEL, boundaries_fingerprint, read_boundaries
-from orchestration.workers import fork_pool
+from orchestration.workers import STUDY_IMPORTS, fork_pool
 
 REPORT_TABLE = "report"  # key of the per-study report asset; no spec table may use it
 
@@ -177,19 +177,13 @@ class _InThisProcess(Executor):
         return future
 
 
-# What the estimators, maps and figures import when first used: imported here before the
-# workers are forked, so that each of them does not import it again (1-2 s a worker).
-_WORKER_IMPORTS = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot",
-                   "geopandas", "mapclassify", "libpysal.weights", "esda", "statsmodels.api")
-
-
 def _workers(tables: int) -> Executor:
     """A worker process per core for a study's tables, which are independent (orchestration
     .workers), or this process."""
     pool = fork_pool(tables)
     if pool is None:
         return _InThisProcess()
-    for name in _WORKER_IMPORTS:
+    for name in STUDY_IMPORTS:  # before the fork (the dbt step began them: import_meanwhile)
         importlib.import_module(name)
     return pool
 

@@ -34,6 +34,7 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration import paths
 from orchestration.assets.raw import DUCKDB_POOL
+from orchestration.quality import worker
 from orchestration.quality.suites import EXPECTATIONS_DIR, SuiteSpec, load_suites
 
 __all__ = ["ASSET_CHECKS", "build_asset_checks", "check_name", "check_result", "run_suite"]
@@ -163,12 +164,11 @@ def check_result(outcome) -> AssetCheckResult:
 def run_suite(suite: SuiteSpec, duckdb: DuckDBResource,
               previous_db: Path | None = None) -> AssetCheckResult:
     """Validate `suite` on the resource's database; `previous_db` (default: the published
-    warehouse) supplies the previous build's values, e.g. its row counts."""
-    from orchestration.quality.validate import validate_suite
-
+    warehouse) supplies the previous build's values, e.g. its row counts. Great Expectations
+    runs in the build's GX worker when it started one (orchestration.quality.worker)."""
     previous_db = paths.published_db_path() if previous_db is None else previous_db
     with duckdb.get_connection() as con:
-        outcome = validate_suite(suite, con, previous_db)
+        outcome = worker.validate(suite, con, previous_db)
     return check_result(outcome)
 
 

@@ -245,6 +245,20 @@ def _result_format(batch: BatchSpec) -> dict:
     return fmt
 
 
+def fetch_batches(suite: SuiteSpec, con: duckdb.DuckDBPyConnection
+                  ) -> list[tuple[BatchSpec, Any, str]]:
+    """Each batch's rows as a dataframe (batch, frame, ""), or (batch, None, why) when its
+    query failed."""
+    fetched: list[tuple[BatchSpec, Any, str]] = []
+    for batch in suite.batches:
+        try:
+            fetched.append((batch, con.execute(batch.sql).df(), ""))
+        except duckdb.Error as exc:
+            fetched.append((batch, None, f"query of batch {batch.name!r} failed: "
+                                         f"{str(exc).splitlines()[0]}"))
+    return fetched
+
+
 def validate_suite(
     suite: SuiteSpec,
     con: duckdb.DuckDBPyConnection,
@@ -255,9 +269,22 @@ def validate_suite(
     expectations (with the error); expectations needing a previous-build value that is not
     available are skipped with the reason. Pass a `context` (see `ephemeral_context`) to
     keep the results in it, e.g. for Data Docs; by default a fresh one is used."""
+    parameters, unavailable = previous_build_parameters(suite, previous_db)
+    return validate_batches(suite, fetch_batches(suite, con), parameters, unavailable, context)
+
+
+def validate_batches(
+    suite: SuiteSpec,
+    fetched: list[tuple[BatchSpec, Any, str]],
+    parameters: dict[str, float],
+    unavailable: dict[str, str],
+    context=None,
+) -> SuiteOutcome:
+    """The Great Expectations half of `validate_suite`: the batches' rows (fetch_batches)
+    and the previous build's values (previous_build_parameters) in, the outcome out. It
+    touches no database, so it can run in another process (orchestration.quality.worker)."""
     gx = import_gx()
     context = context if context is not None else ephemeral_context()
-    parameters, unavailable = previous_build_parameters(suite, previous_db)
     try:
         datasource = context.data_sources.get(DATASOURCE)
     except (KeyError, ValueError, LookupError):
@@ -265,15 +292,12 @@ def validate_suite(
 
     outcomes: list[ExpectationOutcome] = []
     batches: list[BatchOutcome] = []
-    for batch in suite.batches:
+    for batch, frame, message in fetched:
         skip = {i: "; ".join(sorted({unavailable[p] for p in spec.parameters
                                      if p in unavailable}))
                 for i, spec in enumerate(batch.expectations, start=1)
                 if spec.parameters & set(unavailable)}
-        try:
-            frame = con.execute(batch.sql).df()
-        except duckdb.Error as exc:
-            message = f"query of batch {batch.name!r} failed: {str(exc).splitlines()[0]}"
+        if frame is None:
             batches.append(BatchOutcome(batch.name, None, message))
             outcomes += [_outcome(s, batch, i, error=message)
                          for i, s in enumerate(batch.expectations, start=1)]

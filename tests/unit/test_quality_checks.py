@@ -664,3 +664,37 @@ def test_a_warning_is_stored_as_the_ui_shows_a_warning(tmp_path) -> None:
         assert evaluation.severity == AssetCheckSeverity.WARN and not evaluation.passed
         del result, record
         gc.collect()  # release the run's storage connections while the instance is open
+
+
+def test_checks_validated_in_the_gx_worker_equal_those_validated_here(tmp_path,
+                                                                      monkeypatch) -> None:
+    """`dri build` forks a worker that imports Great Expectations beside the build; the
+    checks' results through it are those of a validation in the build's own process, a
+    failure's rows included, and a worker that died leaves the checks to this process."""
+    from orchestration.quality import worker
+
+    panel = good_panel()
+    panel.loc[(panel.city_code == "130200") & (panel.year == 2017), "gdp"] *= 12  # warns
+    db = tmp_path / "work.duckdb"
+    write_panel(db, pd.concat([panel, panel.iloc[[0]]], ignore_index=True))  # blocks
+    check = check_for("marts/city_panel")
+    monkeypatch.setattr(worker, "_link", None)
+    here = run_check(check, db)
+    monkeypatch.setattr(worker, "cores", lambda: 2)
+    worker.start()
+    link = worker._link
+    assert link is not None
+    try:
+        there = run_check(check, db)
+        assert worker._link is link  # validated by the worker, which is still there
+    finally:
+        link.close()  # the worker's recv() ends: it exits
+    assert not here.passed and not there.passed
+    assert there.severity == here.severity == AssetCheckSeverity.ERROR
+    assert there.description == here.description
+    for key in ("failing_rows", "results", "batch_rows", "failed_blocking", "failed_warning"):
+        assert there.metadata[key] == here.metadata[key], key
+    # the link is closed now, as if the worker had died: the next check validates here
+    again = run_check(check, db)
+    assert worker._link is None
+    assert again.description == here.description
