@@ -216,28 +216,24 @@ def ingest(
     stays as it was."""
     import shutil
 
-    from orchestration.ingest.landing import SIDECAR_SUFFIX
-    from orchestration.workers import fork_pool
-
     if refresh:
         _start_gx_worker()
-    # The files are read in workers while this process imports what the refresh needs.
-    pool = fork_pool(len(files) + 1) if refresh else None
-    if pool is None:
-        accounts = [_check_account(path, kind) for path in files]
-    else:
-        with pool:
-            futures = [pool.submit(_check_account, path, kind) for path in files]
-            _import_run_modules()
-            accounts = [future.result() for future in futures]
+    from orchestration.ingest.inspect import check
+    from orchestration.ingest.landing import SIDECAR_SUFFIX
+    from orchestration.ingest.reading_cache import ReadingCache
+
+    # The readings land in the cache the refresh reads from: each file is read once.
+    cache = ReadingCache(paths.readings_dir())
     accepted: list[tuple[Path, str]] = []
     failed = False
-    for path, (file_kind, lines, error, lands_nothing) in zip(files, accounts, strict=True):
-        if error:
-            err.print(f"[red]rejected[/] {error}")
+    for path in files:
+        checked = check(path, kind, read=cache.read)
+        lines = checked.report.lines()
+        if checked.report.error:
+            err.print(f"[red]rejected[/] {checked.report.error}")
             failed = True
             continue
-        if lands_nothing:
+        if checked.lands_nothing:
             err.print(f"[red]rejected[/] {path}: no value would land (`dri inspect {path}` "
                       "shows why)")
             err.print("\n".join(lines[1:]), markup=False)
@@ -245,7 +241,7 @@ def ingest(
             continue
         console.print(f"ok {lines[0]}", markup=False)
         console.print("\n".join(lines[1:]), markup=False)
-        accepted.append((path, file_kind))
+        accepted.append((path, checked.kind))
     if failed:
         err.print("nothing was copied: fix or remove the rejected files and run again")
         raise typer.Exit(2)
@@ -266,17 +262,6 @@ def ingest(
         from orchestration import fingerprint
 
         _run_job(_job_for(fingerprint.build_state()), new_files=copied, verbose=verbose)
-
-
-def _check_account(path: Path, kind: str | None) -> tuple[str, list[str], str | None, bool]:
-    """inspect.check of one file, read through the warehouse's reading cache (so the refresh
-    does not read it again): its kind, its account's lines, its error, whether nothing of it
-    would land."""
-    from orchestration.ingest.inspect import check
-    from orchestration.ingest.reading_cache import ReadingCache
-
-    checked = check(path, kind, read=ReadingCache(paths.readings_dir()).read)
-    return checked.kind, checked.report.lines(), checked.report.error, checked.lands_nothing
 
 
 @app.command()
