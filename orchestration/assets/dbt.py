@@ -296,10 +296,10 @@ def dri_dbt_models(context: AssetExecutionContext, dbt: DriDbtCliResource) -> It
         if not unit_tests:
             context.log.info("dbt unit tests skipped: they passed on this dbt project's code "
                              "in an earlier run, and only data changed since")
-        # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
-        # its path) and echo them only when asked.
         # The study step next needs STUDY_IMPORTS: imported while this one waits on dbt.
         import_meanwhile(STUDY_IMPORTS)
+        # dagster-dbt writes each dbt line to sys.stdout; keep them in a file (the build prints
+        # its path) and echo them only when asked.
         with paths.dbt_output_log().open("w", encoding="utf-8") as log:
             echo = os.environ.get(paths.DBT_OUTPUT_ENV, "") != "file"
             with contextlib.redirect_stdout(_Tee(sys.stdout, log) if echo else log):
