@@ -304,7 +304,10 @@ def validate_batches(
             outcomes += [_outcome(s, batch, i, error=message)
                          for i, s in enumerate(batch.expectations, start=1)]
             continue
-        frame = duckdb.from_arrow(rows).df()  # the dataframe con.execute(sql).df() gives
+        # The dataframe con.execute(sql).df() gives, made by a DuckDB of its own (in the GX
+        # worker, never one a parent process created before the fork).
+        with duckdb.connect() as converter:
+            frame = converter.from_arrow(rows).df()
         batches.append(BatchOutcome(batch.name, len(frame)))
         results: dict[int, Any] = {}
         error = ""
