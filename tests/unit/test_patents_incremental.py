@@ -59,6 +59,15 @@ def _build(tmp: Path, db: Path, *args: str) -> None:
     run_dbt(tmp, db, "run", "--select", MODELS, *args)
 
 
+
+def _load_and_build(tmp: Path, db: Path, files: list[Path]) -> None:
+    """A warehouse of `files` from nothing: load, normalize, seed, build."""
+    with duckdb.connect(str(db)) as con:
+        load_patent_files(con, files)
+        normalize_ipc(con)
+    run_dbt(tmp, db, "seed")
+    _build(tmp, db)
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("patents_incremental")
@@ -67,18 +76,10 @@ def built(tmp_path_factory):
     new = _extract(landing / "patents_2021.csv", 2021, OLD_CODES + NEW_CODES, 300, 2021)
 
     full = tmp / "full.duckdb"
-    with duckdb.connect(str(full)) as con:
-        load_patent_files(con, [*old, new])
-        normalize_ipc(con)
-    run_dbt(tmp / "full", full, "seed")
-    _build(tmp / "full", full)
+    _load_and_build(tmp / "full", full, [*old, new])
 
     inc = tmp / "incremental.duckdb"
-    with duckdb.connect(str(inc)) as con:
-        load_patent_files(con, old)
-        normalize_ipc(con)
-    run_dbt(tmp / "inc", inc, "seed")
-    _build(tmp / "inc", inc)
+    _load_and_build(tmp / "inc", inc, old)
     with duckdb.connect(str(inc)) as con:
         first_2019 = con.execute(
             "SELECT min(rowid) FROM intermediate.int_patents_classified "
@@ -157,11 +158,7 @@ def test_a_year_removed_from_the_extracts_leaves_no_rows_behind(tmp_path):
     files = [_extract(landing / f"patents_{y}.csv", y, OLD_CODES + NEW_CODES, 60, y)
              for y in (2019, 2020, 2021)]
     db = tmp_path / "w.duckdb"
-    with duckdb.connect(str(db)) as con:
-        load_patent_files(con, files)
-        normalize_ipc(con)
-    run_dbt(tmp_path / "dbt", db, "seed")
-    _build(tmp_path / "dbt", db)
+    _load_and_build(tmp_path / "dbt", db, files)
     with duckdb.connect(str(db)) as con:
         load_patent_files(con, files[:2])  # 2021 withdrawn: reloaded in full
         normalize_ipc(con)
