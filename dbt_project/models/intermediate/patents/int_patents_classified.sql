@@ -48,19 +48,11 @@
 ) }}
 
 {%- set major_shift = 100 %}
-{%- set new_from_key = var('patents_new_from_key', none) %}
-{%- set only_new_years = is_incremental() and new_from_key is not none %}
+{%- set only_new_years = is_incremental() and var('patents_new_from_key', none) is not none %}
+{%- set new_years = patents_new_years() if only_new_years else [] %}
 
 with
-{% if only_new_years %}
-new_years as (
 
-    select distinct year(application_date) as application_year
-    from {{ ref('stg_patents__patents') }}
-    where patent_key >= {{ new_from_key | int }}
-
-),
-{% endif %}
 patents as (
 
     select
@@ -74,8 +66,7 @@ patents as (
         city_match_count
     {%- if only_new_years %}
     -- the location of these years' patents only (the view int_patents_located reads all)
-    from ({{ patents_located(
-        "year(application_date) in (select application_year from new_years)") }})
+    from ({{ patents_located(patents_year_filter(new_years)) }})
         as located
     {%- else %}
     from {{ ref('int_patents_located') }}
@@ -89,7 +80,7 @@ printed_pieces as {{ cte_hint('not materialized') }}(
     from {{ ref('stg_patents__patents') }}
     where ipc_codes is not null
     {%- if only_new_years %}
-        and year(application_date) in (select application_year from new_years)
+        and {{ patents_year_filter(new_years) }}
     {%- endif %}
 
 ),
