@@ -112,7 +112,6 @@ output to its printed digits (tests/unit/test_models_xtreg_stats.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -120,8 +119,7 @@ from linearmodels import PanelOLS
 from linearmodels.panel.utility import AbsorbingEffectError
 from scipy import stats
 
-CovType = Literal["unadjusted", "robust", "clustered_entity", "clustered_twoway"]
-COV_TYPES: tuple[str, ...] = ("unadjusted", "robust", "clustered_entity", "clustered_twoway")
+from models_py.covariance import COV_TYPES, CovType
 
 # Names of the helper columns added to the design; chosen so they cannot clash with
 # a warehouse column name.

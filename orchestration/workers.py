@@ -12,8 +12,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 # What the study tables' estimators, maps and figures import when first used: imported before
 # their workers are forked, so that each of them does not import it again (1-2 s a worker).
-STUDY_IMPORTS = ("matplotlib.figure", "matplotlib.backends.backend_agg", "matplotlib.pyplot",
-                 "geopandas", "mapclassify", "libpysal.weights", "esda", "statsmodels.api")
+STUDY_IMPORTS = ("models_py.studies.runner", "matplotlib.figure",
+                 "matplotlib.backends.backend_agg", "matplotlib.pyplot", "geopandas",
+                 "mapclassify", "libpysal.weights", "esda", "statsmodels.api")
 
 
 def fork_pool(tasks: int) -> ProcessPoolExecutor | None:

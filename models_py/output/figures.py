@@ -12,11 +12,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from models_py.panel import PanelResult
+if TYPE_CHECKING:
+    # for the hints only: importing models_py.panel loads linearmodels and scipy (about a
+    # second), and this module is loaded with the Dagster definitions, before any run starts
+    from models_py.panel import PanelResult
 
 
 def coefficient_plot(

@@ -20,10 +20,12 @@ to LaTeX/Excel by other renderers, without re-formatting numbers:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from models_py.panel import PanelResult
+if TYPE_CHECKING:  # hints only: models_py.panel loads linearmodels and scipy
+    from models_py.panel import PanelResult
 
 STAT_ROWS = ("N", "R² (within)")
 MEAN_ROW = "Mean of dep. var."

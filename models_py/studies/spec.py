@@ -47,7 +47,7 @@ from typing import Any
 
 import yaml
 
-from models_py.panel import COV_TYPES
+from models_py.covariance import COV_TYPES
 
 # the choices of the spatial table types (kept here so parsing a spec imports no PySAL)
 MAP_SCHEMES = ("quantiles", "natural_breaks")

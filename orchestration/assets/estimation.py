@@ -9,12 +9,15 @@ The study assets themselves are made in `orchestration.assets.studies`.
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 import models_py
 from models_py.output import estimates_tables
-from models_py.studies.runner import StudyTable
+
+if TYPE_CHECKING:  # hints only: the runner loads every estimator (linearmodels, scipy, ...)
+    from models_py.studies.runner import StudyTable
 
 INPUTS_TABLE = "estimates.table_inputs"
 _MODELS_PY = Path(models_py.__file__).resolve().parent
@@ -64,7 +67,7 @@ def store_fingerprint(con, study: str, table_name: str, fingerprint: str) -> Non
                 [study, table_name, fingerprint])
 
 
-def estimates_frames(table: StudyTable,
+def estimates_frames(table: "StudyTable",
                      synthetic: bool | None = None) -> dict[str, pd.DataFrame]:
     """This study table's rows of estimates.models / coefficients / tests; `synthetic`
     (whether the study's inputs are SYNTHETIC) fills their `synthetic` column."""
@@ -79,7 +82,7 @@ def estimates_frames(table: StudyTable,
     }
 
 
-def store_estimates(con, table: StudyTable, synthetic: bool | None = None) -> dict[str, int]:
+def store_estimates(con, table: "StudyTable", synthetic: bool | None = None) -> dict[str, int]:
     """Replace this study table's rows in estimates.models / coefficients / tests."""
     return store_estimates_frames(con, table.study, table.name,
                                   estimates_frames(table, synthetic))

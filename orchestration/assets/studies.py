@@ -39,7 +39,6 @@ from dagster import (
 from dagster_duckdb import DuckDBResource
 
 from models_py.output.study_outputs import TableFiles, write_study_report, write_table_outputs
-from models_py.studies.runner import run_table
 from models_py.studies.spec import (
     SPATIAL_TABLE_TYPES,
     SpecError,
@@ -158,6 +157,11 @@ class _Estimated:
 def _estimate(spec: StudySpec, name: str, panel: pd.DataFrame, boundaries, out_dir: Path,
               note: str, synthetic: bool, names: dict) -> _Estimated:
     """Run one table of a study and write its outputs (in a worker process)."""
+    # The runner loads every estimator (linearmodels, statsmodels, scipy): imported here, not
+    # with the definitions, so a run starts without them; the dbt step imports them meanwhile
+    # (workers.STUDY_IMPORTS), so a study step finds them loaded.
+    from models_py.studies.runner import run_table
+
     started = time.perf_counter()
     table = run_table(spec, name, panel, boundaries)
     written = write_table_outputs(table, spec, out_dir, note, synthetic, names)

@@ -102,14 +102,16 @@ def test_one_step_estimates_skips_unchanged_and_isolates_a_failure(study, monkey
 
         with duckdb.connect(str(db)) as con:  # new data, and the descriptive table breaks
             _panel(con, slope=0.8)
-        real_run_table = studies.run_table
+        from models_py.studies import runner  # the study step imports run_table when it runs
+
+        real_run_table = runner.run_table
 
         def broken(spec, name, panel, boundaries):
             if name == "descriptive":
                 raise RuntimeError("descriptive table broke")
             return real_run_table(spec, name, panel, boundaries)
 
-        monkeypatch.setattr(studies, "run_table", broken)
+        monkeypatch.setattr(runner, "run_table", broken)
         ok, done = _run(asset, db, instance)
         assert not ok
         assert done == {"fe_regression": True}  # estimated anyway; no report
