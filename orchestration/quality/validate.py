@@ -294,6 +294,9 @@ def validate_batches(
 
     outcomes: list[ExpectationOutcome] = []
     batches: list[BatchOutcome] = []
+    # The batches' rows become the dataframes con.execute(sql).df() gives, made by a DuckDB of
+    # this call's own (in the GX worker, never one a parent process created before the fork).
+    converter = duckdb.connect()
     for batch, rows, message in fetched:
         skip = {i: "; ".join(sorted({unavailable[p] for p in spec.parameters
                                      if p in unavailable}))
@@ -304,10 +307,7 @@ def validate_batches(
             outcomes += [_outcome(s, batch, i, error=message)
                          for i, s in enumerate(batch.expectations, start=1)]
             continue
-        # The dataframe con.execute(sql).df() gives, made by a DuckDB of its own (in the GX
-        # worker, never one a parent process created before the fork).
-        with duckdb.connect() as converter:
-            frame = converter.from_arrow(rows).df()
+        frame = converter.from_arrow(rows).df()
         batches.append(BatchOutcome(batch.name, len(frame)))
         results: dict[int, Any] = {}
         error = ""
@@ -333,5 +333,6 @@ def validate_batches(
             else:
                 outcomes.append(_outcome(spec, batch, position, results.get(position),
                                          error=error or "no result from Great Expectations"))
+    converter.close()
     return SuiteOutcome(suite=suite, expectations=outcomes, batches=batches,
                         previous_build=parameters)
